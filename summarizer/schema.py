@@ -91,10 +91,6 @@ class StructuredSummary(_Model):
         default=None, description="The cleaned source text the offsets refer to (on request)."
     )
 
-    def to_json(self, indent: int | None = 2) -> str:
-        return self.model_dump_json(indent=indent, exclude_none=False, exclude={"source"}
-                                    if self.source is None else None)
-
 
 SCHEMA_FILE = Path(__file__).with_name("structured_summary.schema.json")
 

@@ -1,0 +1,1 @@
+"""newsum's interfaces: CLI, HTTP service, Slack bot (thin layers over summarizer)."""

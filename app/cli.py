@@ -1,0 +1,132 @@
+"""The `newsum` command line: thin wrappers over the summarizer library.
+
+Bad input exits with code 2 and one line on stderr, never a stack trace.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from summarizer.errors import NewsumError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="newsum: structured news briefs (headline, actors, claims vs denials, next steps).",
+)
+
+EXIT_BAD_INPUT = 2
+
+BackendOpt = Annotated[
+    str,
+    typer.Option(
+        "--backend",
+        envvar="NEWSUM_BACKEND",
+        help="extractive (default, no weights) | seq2seq | llm | ct2 | auto.",
+    ),
+]
+ModelOpt = Annotated[
+    str | None,
+    typer.Option("--model", envvar="NEWSUM_MODEL", help="Model directory or hub-cache id."),
+]
+
+
+def fail(message: str, code: int = EXIT_BAD_INPUT) -> typer.Exit:
+    """Print one line to stderr and return the Exit to raise."""
+    typer.echo(f"newsum: error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def _read_input(path: str) -> tuple[bytes, bool | None]:
+    if path == "-":
+        return sys.stdin.buffer.read(), None
+    from summarizer.ingest import read_bytes
+
+    return read_bytes(path)
+
+
+@app.command()
+def summarize(
+    path: Annotated[str, typer.Argument(help="A text or HTML file, or - for stdin.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="json | markdown")] = "json",
+    title: Annotated[str | None, typer.Option(help="The article's headline, if known.")] = None,
+    with_source: Annotated[
+        bool, typer.Option("--with-source", help="Add the cleaned text the offsets refer to.")
+    ] = False,
+    backend: BackendOpt = "extractive",
+    model: ModelOpt = None,
+) -> None:
+    """Brief one article."""
+    from summarizer.pipeline import Pipeline
+    from summarizer.render import FORMATS, render
+
+    if fmt not in FORMATS:
+        raise fail(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    try:
+        data, html = _read_input(path)
+        pipeline = Pipeline(backend=backend, model=model)
+        brief = pipeline.summarize(data, title, html=html, with_source=with_source)
+    except NewsumError as exc:
+        raise fail(str(exc)) from None
+    typer.echo(render(brief, fmt))
+
+
+@app.command("eval")
+def evaluate(
+    data: Annotated[
+        Path, typer.Argument(help="JSONL with id, text, title, reference_summary, who.")
+    ],
+    gold: Annotated[Path | None, typer.Option(help="Hand annotations (dev-gold.jsonl).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the full report as JSON.")] = False,
+    backend: BackendOpt = "extractive",
+    model: ModelOpt = None,
+    limit: Annotated[int | None, typer.Option(help="Only the first N articles.")] = None,
+) -> None:
+    """Measure briefs against references (ROUGE, Lead-3) and hand annotations."""
+    from rich.progress import Progress
+
+    from summarizer import evaluation
+    from summarizer.pipeline import Pipeline
+
+    try:
+        rows = evaluation.load_jsonl(data)[:limit]
+        gold_rows = evaluation.load_gold(gold) if gold else None
+        pipeline = Pipeline(backend=backend, model=model)
+
+        def brief_fn(text: str, title: str | None):
+            return pipeline.summarize(text, title, with_source=True)
+
+        with Progress(transient=True, disable=as_json or not sys.stderr.isatty()) as bar:
+            task = bar.add_task("briefing", total=len(rows))
+            report = evaluation.evaluate(
+                rows,
+                brief_fn,
+                gold_rows,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
+    except NewsumError as exc:
+        raise fail(str(exc)) from None
+    except OSError as exc:
+        raise fail(f"cannot read {exc.filename}: {exc.strerror}") from None
+    typer.echo(json.dumps(report, indent=2) if as_json else evaluation.format_report(report))
+
+
+@app.command("schema")
+def schema() -> None:
+    """Print the JSON Schema of the brief."""
+    from summarizer.schema import json_schema
+
+    typer.echo(json.dumps(json_schema(), indent=2, sort_keys=True))
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,131 @@
+"""ingest -> analyse -> generate -> postprocess -> StructuredSummary.
+
+A Pipeline holds the loaded pieces (spaCy, a generator) and is reused across calls;
+``summarize()`` is the one-call convenience over a process-wide default Pipeline.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+
+from summarizer import analyse
+from summarizer.generate import Article, Draft, Generator, get_generator
+from summarizer.ingest import DEFAULT_MAX_CHARS, CleanText, ingest
+from summarizer.postprocess import extract
+from summarizer.schema import Meta, StructuredSummary
+
+
+class Pipeline:
+    """Reusable: loads spaCy and the generator once, then briefs any number of articles."""
+
+    def __init__(
+        self,
+        backend: str = "extractive",
+        model: str | None = None,
+        *,
+        generator: Generator | None = None,
+        max_chars: int = DEFAULT_MAX_CHARS,
+        max_claims: int = 8,
+        max_actors: int = 8,
+        **generator_options,
+    ):
+        self.generator = generator or get_generator(backend, model, **generator_options)
+        self.max_chars = max_chars
+        self.max_claims = max_claims
+        self.max_actors = max_actors
+
+    def load(self) -> Pipeline:
+        """Load every model now rather than on first use (for servers' readiness)."""
+        analyse.get_nlp()
+        load = getattr(self.generator, "load", None)
+        if load:
+            load()
+        return self
+
+    def ingest(
+        self, data: str | bytes, title: str | None = None, *, html: bool | None = None
+    ) -> CleanText:
+        return ingest(data, title=title, html=html, max_chars=self.max_chars)
+
+    def summarize(
+        self,
+        data: str | bytes,
+        title: str | None = None,
+        *,
+        html: bool | None = None,
+        with_source: bool = False,
+    ) -> StructuredSummary:
+        """Brief one article (raw text, HTML or bytes)."""
+        started = time.perf_counter()
+        clean = self.ingest(data, title, html=html)
+        return self.summarize_clean([clean], with_source=with_source, started=started)[0]
+
+    def summarize_clean(
+        self,
+        items: Sequence[CleanText],
+        *,
+        with_source: bool = False,
+        started: float | None = None,
+    ) -> list[StructuredSummary]:
+        """Brief already-ingested articles as one batch (nlp.pipe, batched generation)."""
+        started = time.perf_counter() if started is None else started
+        docs = list(analyse.parse_many([c.text for c in items]))
+        articles = [Article(text=c.text, doc=d, title=c.title) for c, d in zip(items, docs)]
+        drafts = self.generator.generate(articles)
+        per_item = (time.perf_counter() - started) * 1000 / max(1, len(items))
+        briefs = []
+        for clean, article, draft in zip(items, articles, drafts):
+            t0 = time.perf_counter()
+            brief = self._assemble(clean, article, draft, with_source)
+            brief.meta.elapsed_ms = round(per_item + (time.perf_counter() - t0) * 1000, 1)
+            briefs.append(brief)
+        return briefs
+
+    def _assemble(
+        self, clean: CleanText, article: Article, draft: Draft, with_source: bool
+    ) -> StructuredSummary:
+        extraction = extract(article.doc, max_claims=self.max_claims, max_actors=self.max_actors)
+        warnings = list(draft.warnings)
+        if clean.language != "en":
+            warnings.append(
+                f"article language looks like {clean.language!r}; extraction is tuned for English"
+            )
+        return StructuredSummary(
+            headline=draft.headline,
+            summary=draft.summary,
+            key_actors=extraction.key_actors,
+            claims=extraction.claims,
+            denials=extraction.denials,
+            next_steps=extraction.next_steps,
+            meta=Meta(
+                generator=self.generator.info(),
+                language=clean.language,
+                source_chars=len(clean.text),
+                truncated=draft.truncated,
+                elapsed_ms=0.0,
+                warnings=warnings,
+            ),
+            source=clean.text if with_source else None,
+        )
+
+
+_default: Pipeline | None = None
+_default_lock = threading.Lock()
+
+
+def default_pipeline() -> Pipeline:
+    """The process-wide extractive Pipeline."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = Pipeline()
+        return _default
+
+
+def summarize(
+    text: str | bytes, title: str | None = None, *, with_source: bool = False, **kwargs
+) -> StructuredSummary:
+    """Brief one article with the embedded default (extractive) pipeline."""
+    return default_pipeline().summarize(text, title, with_source=with_source, **kwargs)

@@ -124,6 +124,27 @@ def schema() -> None:
     typer.echo(json.dumps(json_schema(), indent=2, sort_keys=True))
 
 
+# Commands owned by other modules register themselves here, so that each stays small
+# and the CLI starts fast (they import their heavy dependencies inside the command).
+_COMMAND_MODULES = ("app.cli_batch", "app.cli_serve", "app.cli_slack", "app.cli_models")
+
+
+def _register_commands() -> None:
+    import importlib
+
+    for name in _COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        module.register(app)
+
+
+_register_commands()
+
+
 def main() -> None:
     app()
 

@@ -652,6 +652,16 @@ def format_report(report: dict) -> str:
         ):
             r = gold[key]
             lines.append(f"  {label:<15} {_fmt(r['accuracy'])}  ({r['correct']}/{r['total']})")
+        lines.append("  per article F1 (tp/fp/fn):")
+        width = max((len(str(a["id"])) for a in gold["per_article"]), default=2)
+        lines.append(f"    {'id':<{width}} " + " ".join(f"{f:<16}" for f in FIELDS).rstrip())
+        for a in gold["per_article"]:
+            cells = " ".join(
+                f"{_fmt(a[f]['f1'])} {a[f]['tp']}/{a[f]['fp']}/{a[f]['fn']}".ljust(16)
+                for f in FIELDS
+            )
+            flag = "  ERROR" if a.get("error") else ""
+            lines.append(f"    {str(a['id']):<{width}} {cells.rstrip()}{flag}")
 
     ev = report["evidence_validity"]
     lines += ["", f"evidence validity {_fmt(ev['rate'])}  ({ev['valid']}/{ev['total']})"]

@@ -428,6 +428,8 @@ def test_format_report_with_gold_is_a_table():
     assert isinstance(text, str)
     assert "claims" in text and "100.0  50.0  66.7" in text
     assert "evidence validity 100.0" in text
+    row = next(line for line in text.splitlines() if line.strip().startswith("a "))
+    assert "1/0/1" in row  # claims of article "a": tp/fp/fn
     json.dumps(report)  # the report is JSON-serialisable for --json
 
 

@@ -1,0 +1,420 @@
+"""Key actors: named entities merged into canonical actors, with role and salience.
+
+The ActorIndex built here is the one shared lookup the other steps use to turn a
+token ("Hewitt", "the Russians", "NATO") into its actor; it is built once per Doc.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from summarizer.postprocess import lexicon
+from summarizer.postprocess.evidence import QuoteMap, span_evidence
+from summarizer.schema import Actor, ActorType
+
+_ACTOR_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
+_SUBJECT_DEPS = {"nsubj", "nsubjpass", "agent"}
+_LOCATIVE_PREPS = {"in", "at", "from", "to", "into", "across", "near", "around", "on", "for"}
+_ORG_SUFFIXES = {"party", "inc", "ltd", "plc", "corp", "corporation", "group", "company"}
+_ACRONYM_SKIP = {"of", "the", "and", "for", "&", "on", "in"}
+_FEMALE = {"ms", "mrs", "miss", "lady", "dame"}
+_MALE = {"mr", "sir", "lord"}
+
+
+def normalise(name: str) -> str:
+    """Lower-cased comparison key: no leading article, no possessive, curly quotes flattened."""
+    s = name.replace("’", "'").strip().lower()
+    s = re.sub(r"^(the|a|an)\s+", "", s)
+    s = re.sub(r"'s?$", "", s)
+    return s.strip(" .,")
+
+
+@dataclass
+class ActorInfo:
+    """One actor while it is being built; becomes a schema Actor at the end."""
+
+    key: str
+    name: str
+    type: ActorType
+    aliases: set[str] = field(default_factory=set)
+    role: str | None = None
+    gender: str | None = None
+    mentions: list[Span] = field(default_factory=list)
+    weight: float = 0.0
+    first_sent: int = 10**6
+    speaker_count: int = 0
+
+    def add_alias(self, surface: str) -> None:
+        if surface and normalise(surface) != normalise(self.name):
+            self.aliases.add(surface)
+
+    def names(self) -> set[str]:
+        return {normalise(self.name)} | {normalise(a) for a in self.aliases}
+
+
+@dataclass
+class ActorIndex:
+    """Actors of one Doc and the map from mention tokens to them."""
+
+    doc: Doc
+    actors: dict[str, ActorInfo]
+    token_actor: dict[int, str]
+    # (start_char, key) of every mention, sorted: "the last person before X" lookups
+    mention_starts: list[tuple[int, str]]
+    quotes: QuoteMap
+    sent_index: dict[int, int]
+
+    def actor_of_token(self, token: Token) -> ActorInfo | None:
+        key = self.token_actor.get(token.i)
+        return self.actors.get(key) if key else None
+
+    def actor_in(self, tokens) -> ActorInfo | None:
+        """The first actor mentioned among tokens (a span or a subtree)."""
+        for t in tokens:
+            a = self.actor_of_token(t)
+            if a is not None:
+                return a
+        return None
+
+    def lookup(self, surface: str) -> ActorInfo | None:
+        key = normalise(surface)
+        for a in self.actors.values():
+            if key in a.names():
+                return a
+        return None
+
+    def last_before(
+        self, char: int, types: set[str], gender: str | None = None, outside_quotes: bool = True
+    ) -> ActorInfo | None:
+        """The last actor of a type mentioned before char (pronoun resolution)."""
+        i = bisect_left(self.mention_starts, (char, ""))
+        while i > 0:
+            i -= 1
+            start, key = self.mention_starts[i]
+            a = self.actors[key]
+            if a.type not in types:
+                continue
+            if outside_quotes and self.quotes.inside(start):
+                continue
+            if gender and a.gender and a.gender != gender:
+                continue
+            return a
+        return None
+
+
+def _strip_person(span: Span) -> tuple[str, str | None]:
+    """Person name without honorifics/titles in front, and the gender the honorific gives."""
+    words = [t for t in span if not t.is_punct or t.text == "."]
+    gender = None
+    while words and (
+        words[0].lower_.rstrip(".") in lexicon.HONORIFICS or words[0].lower_ in lexicon.TITLE_WORDS
+    ):
+        low = words[0].lower_.rstrip(".")
+        if low in _FEMALE:
+            gender = "f"
+        elif low in _MALE:
+            gender = "m"
+        words = words[1:]
+    while words and words[-1].tag_ == "POS":
+        words = words[:-1]
+    if not words:
+        return "", gender
+    text = span.doc.text[words[0].idx : words[-1].idx + len(words[-1].text)]
+    return text, gender
+
+
+def _honorific_before(span: Span) -> str | None:
+    if span.start > 0:
+        prev = span.doc[span.start - 1]
+        low = prev.lower_.rstrip(".")
+        if low in _FEMALE:
+            return "f"
+        if low in _MALE:
+            return "m"
+    return None
+
+
+def _clean(span: Span) -> str:
+    text = span.text.replace("\n", " ").strip()
+    text = re.sub(r"^(the|The)\s+", "", text)
+    text = re.sub(r"['’]s?$", "", text).strip()
+    return text
+
+
+def _acronym(name: str) -> str:
+    words = [w for w in re.split(r"[\s-]+", name) if w and w.lower() not in _ACRONYM_SKIP]
+    return "".join(w[0] for w in words if w[0].isupper())
+
+
+def _is_publisher(ent: Span) -> bool:
+    return normalise(ent.text) in lexicon.PUBLISHER_NAMES
+
+
+def _mention_weight(ent: Span, quotes: QuoteMap) -> float:
+    """How much one mention says the entity acts in the story, by its syntactic role."""
+    root = ent.root
+    if root.dep_ in _SUBJECT_DEPS:
+        w = 3.0
+    elif root.dep_ == "poss" or root.dep_ in ("appos", "conj") and root.head.dep_ in _SUBJECT_DEPS:
+        w = 1.5
+    elif (
+        root.dep_ == "pobj"
+        and root.head.lower_ in _LOCATIVE_PREPS
+        or root.dep_ in ("amod", "compound")
+        and ent.label_ in ("NORP", "GPE")
+    ):
+        w = 0.4
+    else:
+        w = 1.0
+    if quotes.inside(ent.start_char):
+        w *= 0.5
+    return w
+
+
+def _role_for(ent: Span) -> str | None:
+    """A role from an apposition ("X, secretary general of NATO") or a title before the name."""
+    root = ent.root
+    doc = ent.doc
+    # "Jens Stoltenberg, secretary general of ..." : appos child of the name
+    for child in root.children:
+        if child.dep_ == "appos" and child.i > ent.end - 1 and child.ent_type_ != "PERSON":
+            sub = list(child.subtree)
+            end = sub[-1].i + 1
+            while end > child.i and doc[end - 1].is_punct:
+                end -= 1
+            role = doc[sub[0].i : end].text
+            if 2 <= len(role) <= 80:
+                return _clean_role(role)
+    # "the EU's foreign policy chief, Josep Borrell": the name is appos of the role
+    if root.dep_ == "appos" and root.head.i < ent.start and root.head.ent_type_ != "PERSON":
+        head = root.head
+        sub = [t for t in head.subtree if t.i < ent.start]
+        while sub and sub[-1].is_punct:
+            sub = sub[:-1]
+        if sub:
+            role = doc[sub[0].i : sub[-1].i + 1].text
+            if 2 <= len(role) <= 80:
+                return _clean_role(role)
+    # "Trade and Industry Secretary Patricia Hewitt": title words just before the name
+    i = ent.start - 1
+    words = []
+    while i >= 0 and (
+        doc[i].lower_ in lexicon.TITLE_WORDS
+        or (doc[i].lower_ in ("and", "of") and words)
+        or (doc[i].ent_type_ in ("ORG", "NORP", "GPE") and words)
+    ):
+        words.insert(0, doc[i])
+        i -= 1
+    while words and words[0].lower_ in ("and", "of"):
+        words = words[1:]
+    if words and any(w.lower_ in lexicon.TITLE_WORDS for w in words):
+        role = doc[words[0].i : words[-1].i + 1].text
+        if normalise(role) not in lexicon.HONORIFICS:
+            return _clean_role(role)
+    return None
+
+
+def _clean_role(role: str) -> str:
+    role = role.replace("\n", " ").strip(" ,")
+    return re.sub(r"^(the|The|a|an)\s+", "", role)
+
+
+def build_actor_index(doc: Doc, quotes: QuoteMap | None = None) -> ActorIndex:
+    """Merge the Doc's PERSON/ORG/GPE/NORP entities into canonical actors."""
+    quotes = quotes or QuoteMap.build(doc)
+    sent_index = {}
+    for n, sent in enumerate(doc.sents):
+        sent_index[sent.start] = n
+    sent_of_token = {}
+    for n, sent in enumerate(doc.sents):
+        for t in sent:
+            sent_of_token[t.i] = n
+
+    ents = [e for e in doc.ents if e.label_ in _ACTOR_LABELS and not _is_publisher(e)]
+    actors: dict[str, ActorInfo] = {}
+    token_actor: dict[int, str] = {}
+    pending_single: list[tuple[Span, str, str | None]] = []
+
+    def attach(ent: Span, key: str, surface: str) -> None:
+        a = actors[key]
+        a.mentions.append(ent)
+        a.add_alias(surface)
+        a.weight += _mention_weight(ent, quotes)
+        a.first_sent = min(a.first_sent, sent_of_token.get(ent.start, 10**6))
+        for t in ent:
+            token_actor[t.i] = key
+
+    # pass 1: multi-word persons, organisations, places, groups
+    for ent in ents:
+        label = ent.label_
+        if label == "PERSON":
+            name, gender = _strip_person(ent)
+            gender = gender or _honorific_before(ent)
+            if not name or not name[0].isupper():
+                continue
+            if len(name.split()) == 1:
+                pending_single.append((ent, name, gender))
+                continue
+            key = "P:" + normalise(name)
+            # "Patricia Hewitt" and "Ms Patricia Hewitt" share a key
+            if key not in actors:
+                actors[key] = ActorInfo(key=key, name=name, type="person")
+            a = actors[key]
+            a.gender = a.gender or gender
+            if a.role is None:
+                a.role = _role_for(ent)
+            attach(ent, key, ent.text if ent.text != name else name)
+            continue
+        text = _clean(ent)
+        if not text:
+            continue
+        low = normalise(text)
+        if label == "NORP" or label == "GPE" and low in lexicon.DEMONYMS:
+            if low in lexicon.DEMONYMS:
+                country = lexicon.DEMONYMS[low]
+                country = lexicon.COUNTRY_ALIASES.get(country.lower(), country)
+                key = "C:" + normalise(country)
+                actors.setdefault(key, ActorInfo(key=key, name=country, type="country"))
+                attach(ent, key, text)
+                continue
+            if low in lexicon.PARTY_NICKNAMES:
+                party = lexicon.PARTY_NICKNAMES[low]
+                key = "O:" + normalise(party)
+                actors.setdefault(key, ActorInfo(key=key, name=party, type="organization"))
+                attach(ent, key, text)
+                continue
+            key = "G:" + low
+            actors.setdefault(key, ActorInfo(key=key, name=text, type="group"))
+            attach(ent, key, text)
+            continue
+        if label == "GPE":
+            country = lexicon.COUNTRY_ALIASES.get(low, text)
+            key = "C:" + normalise(country)
+            actors.setdefault(key, ActorInfo(key=key, name=country, type="country"))
+            attach(ent, key, text)
+            continue
+        # ORG
+        if low in lexicon.PARTY_NICKNAMES:
+            party = lexicon.PARTY_NICKNAMES[low]
+            key = "O:" + normalise(party)
+            actors.setdefault(key, ActorInfo(key=key, name=party, type="organization"))
+            attach(ent, key, text)
+            continue
+        key = "O:" + low
+        actors.setdefault(key, ActorInfo(key=key, name=text, type="organization"))
+        attach(ent, key, text)
+
+    # pass 2: single-word persons join the full name that ends (or starts) with them
+    persons = [a for a in actors.values() if a.type == "person"]
+    for ent, name, gender in pending_single:
+        low = name.lower()
+        match = [a for a in persons if a.name.lower().split()[-1] == low]
+        if not match:
+            match = [a for a in persons if a.name.lower().split()[0] == low]
+        if len(match) >= 1:
+            # the most recently introduced full name wins a tie
+            a = max(match, key=lambda a: (a.mentions[0].start <= ent.start, a.mentions[0].start))
+            a.gender = a.gender or gender
+            attach(ent, a.key, ent.text)
+            continue
+        key = "P:" + normalise(name)
+        if key not in actors:
+            actors[key] = ActorInfo(key=key, name=name, type="person", gender=gender)
+        attach(ent, key, ent.text)
+
+    _merge_organisations(actors, token_actor)
+
+    for a in actors.values():
+        if a.type == "person" and a.role is None:
+            for m in a.mentions:
+                a.role = _role_for(m)
+                if a.role:
+                    break
+        # the fullest surface form is the canonical name
+        if a.type in ("organization", "group"):
+            longest = max([a.name, *a.aliases], key=len)
+            if longest != a.name and _acronym(longest) != longest:
+                a.aliases.add(a.name)
+                a.name = longest
+                a.aliases.discard(longest)
+
+    starts = sorted((m.start_char, a.key) for a in actors.values() for m in a.mentions)
+    return ActorIndex(
+        doc=doc,
+        actors=actors,
+        token_actor=token_actor,
+        mention_starts=starts,
+        quotes=quotes,
+        sent_index=sent_index,
+    )
+
+
+def _merge_organisations(actors: dict[str, ActorInfo], token_actor: dict[int, str]) -> None:
+    """Acronym <-> expansion and "X" <-> "X Party" merges among organisations."""
+    orgs = [a for a in actors.values() if a.type in ("organization", "group")]
+    by_acronym: dict[str, ActorInfo] = {}
+    for a in orgs:
+        if len(a.name.split()) >= 2:
+            acr = _acronym(a.name)
+            if len(acr) >= 2:
+                by_acronym[acr.lower()] = a
+    for a in orgs:
+        target = None
+        low = a.name.lower()
+        if a.name.replace(".", "").isupper() and low.replace(".", "") in by_acronym:
+            target = by_acronym[low.replace(".", "")]
+        else:
+            words = low.split()
+            if len(words) >= 2 and words[-1] in _ORG_SUFFIXES:
+                stem = " ".join(words[:-1])
+                target = next((b for b in orgs if b.name.lower() == stem), None)
+                if target is not None:
+                    # keep the fuller form, drop the stem actor
+                    target, a = a, target
+        if target is None or target is a or a.key not in actors or target.key not in actors:
+            continue
+        target.aliases.add(a.name)
+        target.aliases |= a.aliases
+        target.mentions.extend(a.mentions)
+        target.weight += a.weight
+        target.first_sent = min(target.first_sent, a.first_sent)
+        for m in a.mentions:
+            for t in m:
+                token_actor[t.i] = target.key
+        del actors[a.key]
+
+
+def rank_actors(index: ActorIndex, max_actors: int = 8) -> list[Actor]:
+    """The key actors, most central first: passing mentions and places drop out."""
+    scored = []
+    for a in index.actors.values():
+        lead = 1.5 if a.first_sent <= 1 else (0.5 if a.first_sent <= 3 else 0.0)
+        score = a.weight + lead + 2.0 * a.speaker_count
+        if a.type == "country" and a.weight < 3.0 and a.speaker_count == 0:
+            score *= 0.5
+        scored.append((score, a))
+    scored.sort(key=lambda x: (-x[0], x[1].first_sent))
+    if not scored:
+        return []
+    top = scored[0][0]
+    kept = [(s, a) for s, a in scored if s >= max(0.2 * top, 2.5)][:max_actors]
+    if len(kept) < 3:
+        kept = scored[: min(3, len(scored), max_actors)]
+    out = []
+    for s, a in kept:
+        out.append(
+            Actor(
+                name=a.name,
+                type=a.type,
+                aliases=sorted(a.aliases),
+                role=a.role,
+                mentions=len(a.mentions),
+                salience=round(min(s / top, 1.0), 3) if top else 0.0,
+                evidence=[span_evidence(a.mentions[0])] if a.mentions else [],
+            )
+        )
+    return out

@@ -1,0 +1,343 @@
+"""Claims and denials: statements attributed to a speaker, read off the dependency parse.
+
+One pass over the sentences finds every attribution (a reporting verb with its subject,
+"according to X", a quote carried on from an attributed sentence); each is then sorted
+into claim or denial. A denial is never also a claim.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+from summarizer.postprocess import lexicon
+from summarizer.postprocess.actors import ActorIndex, ActorInfo, normalise
+from summarizer.postprocess.evidence import span_evidence
+from summarizer.schema import Claim, Denial, Evidence
+
+_PRONOUN_GENDER = {"he": "m", "him": "m", "she": "f", "her": "f"}
+_PLURAL_PRONOUNS = {"they", "them"}
+_CLAUSE_DEPS = {"ccomp", "xcomp", "advcl", "parataxis", "dobj", "conj"}
+_RELATIVE_DEPS = {"relcl", "acl", "advcl", "prep", "punct", "cc", "conj"}
+
+
+@dataclass
+class Attribution:
+    """One attributed statement before it becomes a Claim or a Denial."""
+
+    sent_no: int
+    sent: Span
+    speaker: str
+    actor: ActorInfo | None
+    statement: str
+    direct: bool
+    denial: bool
+    evidence: Evidence
+    continuation: bool = False
+    verb: Token | None = None
+
+
+def _is_reporting(tok: Token) -> bool:
+    lemma = tok.lemma_.lower()
+    if tok.pos_ not in ("VERB", "AUX") and not (tok.pos_ == "NOUN" and lemma == "accord"):
+        return False
+    return lemma in lexicon.REPORTING_VERBS or lemma in lexicon.DENIAL_VERBS
+
+
+def _subject(verb: Token) -> Token | None:
+    """The speaker token of a reporting verb: its subject, an agent, or its head's subject."""
+    for child in verb.children:
+        if child.dep_ == "nsubj":
+            return child
+    for child in verb.children:
+        if child.dep_ == "agent":
+            for g in child.children:
+                if g.dep_ == "pobj":
+                    return g
+    # "..., adding that ...", "and said ...": the subject of the verb it hangs on
+    if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head is not verb:
+        if verb.dep_ == "advcl" and verb.tag_ != "VBG":
+            return None
+        for child in verb.head.children:
+            if child.dep_ == "nsubj":
+                return child
+    return None
+
+
+def _governs_statement(verb: Token, has_quote: bool) -> bool:
+    """Whether the verb really reports something (a clause, an object, a quote)."""
+    lemma = verb.lemma_.lower()
+    deps = {c.dep_ for c in verb.children}
+    if lemma in lexicon.DENIAL_VERBS:
+        return bool(deps & {"dobj", "ccomp", "prep", "nsubjpass", "xcomp"}) or has_quote
+    if "ccomp" in deps or "parataxis" in deps:
+        return True
+    if verb.dep_ in ("parataxis",) or verb.dep_ == "ccomp" and verb.head.i < verb.i:
+        return has_quote
+    if lemma in lexicon.WEAK_REPORTING_VERBS:
+        return False
+    if lemma in ("accuse", "warn", "urge", "announce", "reveal", "confirm", "brand", "label"):
+        return bool(deps & {"dobj", "prep", "xcomp", "ccomp", "oprd"}) or has_quote
+    if lemma == "tell" and "dobj" in deps:
+        return True
+    return has_quote
+
+
+def _speaker_phrase(tok: Token) -> str:
+    """The subject noun phrase without relative clauses and trailing appositions."""
+    keep = [tok]
+    for child in tok.children:
+        if (
+            child.i < tok.i
+            and child.dep_ not in ("punct", "cc")
+            or child.i > tok.i
+            and child.dep_ == "prep"
+            and child.lower_ in ("of", "for", "at")
+            or child.i > tok.i
+            and child.dep_ == "compound"
+        ):
+            keep.extend(child.subtree)
+    idx = sorted(t.i for t in keep)
+    doc = tok.doc
+    text = doc[idx[0] : idx[-1] + 1].text
+    return text.replace("\n", " ").strip(" ,")
+
+
+class SpeakerResolver:
+    """Turns a subject token into a speaker: an actor name or a description."""
+
+    def __init__(self, index: ActorIndex):
+        self.index = index
+        self.descriptions: list[tuple[str, str]] = []  # (head lemma, description)
+        self.last_speaker: ActorInfo | None = None
+
+    def resolve(self, tok: Token) -> tuple[str, ActorInfo | None]:
+        index = self.index
+        low = tok.lower_
+        if low in _PRONOUN_GENDER:
+            a = index.last_before(tok.idx, {"person"}, _PRONOUN_GENDER[low])
+            if a is not None:
+                return a.name, a
+            return tok.text, None
+        if low in _PLURAL_PRONOUNS or low == "it":
+            types = {"organization", "country", "group"}
+            a = index.last_before(tok.idx, types)
+            if a is not None:
+                return a.name, a
+            return tok.text, None
+        if low in ("i", "we"):
+            if self.last_speaker is not None:
+                return self.last_speaker.name, self.last_speaker
+            return tok.text, None
+        phrase_tokens = [t for t in tok.subtree if t.i <= tok.i or t.dep_ == "compound"]
+        # a named entity in the phrase: the actor itself, unless it only qualifies a
+        # person-like description ("a Cabinet Office spokeswoman")
+        actor = index.actor_of_token(tok)
+        if actor is not None:
+            return actor.name, actor
+        lemma = tok.lemma_.lower()
+        inner = index.actor_in(phrase_tokens)
+        if inner is not None:
+            if lemma in lexicon.STATE_BODIES and inner.type == "country":
+                return inner.name, inner
+            if inner.type in ("organization", "country") and lemma in (
+                "ministry",
+                "department",
+                "government",
+                "office",
+            ):
+                return inner.name, inner
+        # "the prime minister", "the Tory leader": a title some actor holds
+        phrase = _speaker_phrase(tok)
+        key = normalise(phrase)
+        for a in index.actors.values():
+            if (
+                a.type == "person"
+                and a.role
+                and (key == normalise(a.role) or (len(key) > 4 and key in normalise(a.role)))
+            ):
+                return a.name, a
+        if inner is not None and lemma not in lexicon.SPEAKER_NOUNS:
+            return inner.name, inner
+        # "the official" after "a senior EU official": the earlier description
+        first = tok.doc[tok.left_edge.i].lower_ if tok.left_edge.i < tok.i else ""
+        if first in ("the", "this", "that") and lemma in lexicon.SPEAKER_NOUNS:
+            for head, desc in reversed(self.descriptions):
+                if head == lemma:
+                    return desc, None
+        if lemma in lexicon.SPEAKER_NOUNS:
+            self.descriptions.append((lemma, phrase))
+        return phrase, None
+
+
+def _statement(sent: Span, verb: Token | None, quotes) -> tuple[str, bool]:
+    """The reported content: the quote if there is one, else the complement clause."""
+    doc = sent.doc
+    spans = quotes.overlapping(sent.start_char, sent.end_char)
+    if spans:
+        s, e = spans[0][0], spans[-1][1]
+        s, e = max(s, sent.start_char), min(e, sent.end_char)
+        text = doc.text[s:e].strip(" \"“”'\n")
+        if len(text.split()) >= 3:
+            return text.replace("\n", " "), True
+    if verb is not None:
+        for child in verb.children:
+            if child.dep_ in ("ccomp", "xcomp", "dobj") and child.i > verb.i:
+                sub = list(child.subtree)
+                text = doc[sub[0].i : sub[-1].i + 1].text
+                if len(text.split()) >= 3:
+                    if text.lower().startswith("that "):
+                        text = text[5:]
+                    return text.replace("\n", " "), False
+    return sent.text.strip().replace("\n", " "), False
+
+
+def _is_denial(sent: Span, verb: Token | None) -> bool:
+    low = sent.text.lower()
+    if any(p in low for p in lexicon.NOT_DENIAL_PHRASES):
+        return False
+    if verb is not None:
+        negated = any(c.dep_ == "neg" for c in verb.children)
+        if verb.lemma_.lower() in lexicon.DENIAL_VERBS and not negated:
+            return True
+    if any(p in low for p in lexicon.DENIAL_PHRASES):
+        return True
+    region = list(verb.subtree) if verb is not None else list(sent)
+    return any(t.lower_ in lexicon.DENIAL_WORDS for t in region)
+
+
+def find_attributions(index: ActorIndex) -> list[Attribution]:
+    """Every attributed statement of the Doc, in text order."""
+    doc = index.doc
+    quotes = index.quotes
+    resolver = SpeakerResolver(index)
+    found: list[Attribution] = []
+    quote_owner: dict[tuple[int, int], Attribution] = {}
+    for sent_no, sent in enumerate(doc.sents):
+        sent_quotes = quotes.overlapping(sent.start_char, sent.end_char)
+        has_quote = bool(sent_quotes)
+        items: list[Attribution] = []
+        speakers_seen: set[str] = set()
+        for tok in sent:
+            if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+                pobj = next((c for c in doc[tok.i + 1].children if c.dep_ == "pobj"), None)
+                if pobj is None:
+                    continue
+                speaker, actor = resolver.resolve(pobj)
+                items.append(
+                    _make(sent_no, sent, speaker, actor, None, quotes, has_quote=has_quote)
+                )
+                speakers_seen.add(speaker)
+                continue
+            if not _is_reporting(tok) or quotes.inside(tok.idx):
+                continue
+            if not _governs_statement(tok, has_quote):
+                continue
+            subj = _subject(tok)
+            if subj is None:
+                continue
+            if subj.lower_ in ("i", "you", "we") and not has_quote:
+                continue
+            speaker, actor = resolver.resolve(subj)
+            if speaker in speakers_seen:
+                continue
+            speakers_seen.add(speaker)
+            items.append(_make(sent_no, sent, speaker, actor, tok, quotes, has_quote=has_quote))
+        if not items and has_quote:
+            # a quote carried on from an attributed sentence ("...," she said. "More.")
+            prev = found[-1] if found else None
+            owner = next((quote_owner[q] for q in sent_quotes if q in quote_owner), None)
+            if (
+                owner is None
+                and prev is not None
+                and prev.sent_no == sent_no - 1
+                and quotes.quoted_share(sent.start_char, sent.end_char) > 0.6
+            ):
+                owner = prev
+            if owner is not None:
+                item = _make(sent_no, sent, owner.speaker, owner.actor, None, quotes, True)
+                item.continuation = True
+                items.append(item)
+        for item in items:
+            if item.actor is not None:
+                resolver.last_speaker = item.actor
+            for q in sent_quotes:
+                quote_owner.setdefault(q, item)
+        found.extend(items)
+    return found
+
+
+def _make(sent_no, sent, speaker, actor, verb, quotes, has_quote) -> Attribution:
+    statement, direct = _statement(sent, verb, quotes)
+    return Attribution(
+        sent_no=sent_no,
+        sent=sent,
+        speaker=speaker,
+        actor=actor,
+        statement=statement,
+        direct=direct and has_quote,
+        denial=_is_denial(sent, verb),
+        evidence=span_evidence(sent),
+        verb=verb,
+    )
+
+
+def _content_lemmas(span: Span) -> set[str]:
+    return {t.lemma_.lower() for t in span if t.is_alpha and not t.is_stop and len(t) > 2}
+
+
+def rank_claims(
+    attributions: list[Attribution], index: ActorIndex, max_claims: int = 8
+) -> list[Attribution]:
+    """The max_claims most central non-denial attributions, back in text order."""
+    claims = [a for a in attributions if not a.denial]
+    # one claim per sentence: the first attribution in it
+    seen: set[int] = set()
+    unique = []
+    for a in claims:
+        if a.sent_no not in seen:
+            seen.add(a.sent_no)
+            unique.append(a)
+    if not unique:
+        return []
+    sents = list(index.doc.sents)
+    lead = _content_lemmas(sents[0]) if sents else set()
+    n = max(len(sents), 1)
+    top_weight = max((x.weight + 2 * x.speaker_count for x in index.actors.values()), default=1)
+
+    def score(a: Attribution) -> float:
+        sal = (a.actor.weight + 2 * a.actor.speaker_count) / top_weight if a.actor else 0.2
+        position = 1.0 - a.sent_no / n
+        words = _content_lemmas(a.sent)
+        overlap = len(words & lead) / max(len(lead), 1)
+        s = sal + 0.8 * position + 0.5 * overlap + (0.2 if a.direct else 0.0)
+        if a.continuation:
+            s -= 0.4
+        return s
+
+    best = sorted(unique, key=score, reverse=True)[:max_claims]
+    return sorted(best, key=lambda a: a.sent_no)
+
+
+def to_claims(items: list[Attribution]) -> list[Claim]:
+    return [
+        Claim(
+            id=f"c{i}",
+            speaker=a.speaker,
+            statement=a.statement,
+            direct_quote=a.direct,
+            evidence=a.evidence,
+        )
+        for i, a in enumerate(items, 1)
+    ]
+
+
+def to_denials(items: list[Attribution], rebuts: list[str | None]) -> list[Denial]:
+    return [
+        Denial(id=f"d{i}", speaker=a.speaker, statement=a.statement, rebuts=r, evidence=a.evidence)
+        for i, (a, r) in enumerate(zip(items, rebuts, strict=True), 1)
+    ]
+
+
+__all__ = ["Attribution", "find_attributions", "rank_claims", "to_claims", "to_denials"]

@@ -1,0 +1,477 @@
+"""Word lists the post-processing rules read; nothing else lives here.
+
+Each list says where it came from. They are deliberately general (any English news
+article), never tuned to single stories.
+"""
+
+from __future__ import annotations
+
+# Reporting verbs (lemmas) that attribute a statement to a source. Seeded from the
+# attribution guidelines (said, told, claimed, alleged, accused, argued, warned,
+# announced) and widened with the common reporting verbs of English grammars
+# (Quirk et al., "verbs of saying"; the PARC attribution corpus verb list).
+REPORTING_VERBS = frozenset(
+    [
+        "say",
+        "tell",
+        "claim",
+        "allege",
+        "accuse",
+        "argue",
+        "warn",
+        "announce",
+        "add",
+        "insist",
+        "state",
+        "suggest",
+        "explain",
+        "confirm",
+        "report",
+        "predict",
+        "stress",
+        "note",
+        "admit",
+        "acknowledge",
+        "urge",
+        "declare",
+        "maintain",
+        "contend",
+        "assert",
+        "indicate",
+        "complain",
+        "promise",
+        "pledge",
+        "vow",
+        "threaten",
+        "propose",
+        "estimate",
+        "concede",
+        "reveal",
+        "describe",
+        "write",
+        "believe",
+        "charge",
+        "emphasise",
+        "emphasize",
+        "reiterate",
+        "point",
+        "recall",
+        "caution",
+        "disclose",
+        "predict",
+        "forecast",
+        "hint",
+        "signal",
+        "testify",
+        "tweet",
+        "respond",
+        "reply",
+        "counter",
+        "remark",
+        "observe",
+        "agree",
+        "continue",
+        "brand",
+        "label",
+    ]
+)
+
+# Reporting verbs that only attribute when they govern a clause or a quote; on their
+# own ("he continued the talks", "she agreed a deal") they are narration.
+WEAK_REPORTING_VERBS = frozenset(
+    ["continue", "agree", "point", "believe", "write", "describe", "respond"]
+)
+
+# Denial verbs (lemmas): the verb itself rejects or disputes. From the guidelines
+# (deny, reject, dismiss as, refute, hit back) plus their usual newsroom synonyms.
+DENIAL_VERBS = frozenset(
+    [
+        "deny",
+        "reject",
+        "dismiss",
+        "refute",
+        "rebut",
+        "dispute",
+        "contradict",
+        "repudiate",
+        "rubbish",
+        "disown",
+    ]
+)
+
+# Words that, inside an attributed statement, turn it into a rejection of someone
+# else's claim ("called the allegations groundless", "said it was nonsense").
+DENIAL_WORDS = frozenset(
+    [
+        "groundless",
+        "baseless",
+        "unfounded",
+        "false",
+        "untrue",
+        "nonsense",
+        "rubbish",
+        "absurd",
+        "ridiculous",
+        "lies",
+        "lie",
+        "fabricated",
+        "fabrication",
+        "smear",
+        "slur",
+        "misleading",
+        "scaremongering",
+        "preposterous",
+        "misdirected",
+        "wrong",
+        "incorrect",
+        "inaccurate",
+        "mistaken",
+        "bogus",
+        "laughable",
+        "vacuous",
+        "desperate",
+        "falsehood",
+    ]
+)
+
+# Multi-word denial cues, matched on lower-cased sentence text.
+DENIAL_PHRASES = (
+    "not true",
+    "no truth",
+    "no evidence",
+    "hit back",
+    "hits back",
+    "hitting back",
+    "without foundation",
+    "no basis",
+    "no row",
+    "not the case",
+)
+
+# Phrases that look like denials but are not ("declined to comment").
+NOT_DENIAL_PHRASES = ("declined to comment", "refused to comment", "would not comment")
+
+# Modal auxiliaries that mark a statement as hypothetical, not a plan.
+HYPOTHETICAL_MODALS = frozenset(
+    ["could", "would", "might", "may", "should", "must", "ought", "can"]
+)
+
+# Verbs whose "to"-complement schedules a future action ("plans to", "is due to"...).
+# From the next-step guidelines; "aim", "intend", "hope" and "prepare" added as the
+# usual newsroom variants.
+PLAN_VERBS = frozenset(
+    [
+        "plan",
+        "intend",
+        "aim",
+        "hope",
+        "prepare",
+        "expect",
+        "schedule",
+        "set",
+        "due",
+        "going",
+        "seek",
+    ]
+)
+
+# Adjectival scheduling predicates used as "be X to": "is due to", "is set to".
+PLAN_ADJECTIVES = frozenset(
+    ["due", "set", "expected", "scheduled", "poised", "slated", "likely", "going"]
+)
+
+# Time words that point forward; a DATE entity containing one of these is future.
+FUTURE_TIME_WORDS = frozenset(
+    ["next", "tomorrow", "later", "upcoming", "coming", "forthcoming", "soon"]
+)
+
+# Days of the week: "on Thursday" with a future or present verb schedules an event.
+WEEKDAYS = frozenset(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
+
+# Honorifics and job titles that precede a person's name; they are not part of the
+# canonical name. Collected from British and American newsroom style guides.
+HONORIFICS = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "dr",
+        "sir",
+        "lord",
+        "lady",
+        "dame",
+        "prof",
+        "professor",
+        "rev",
+        "reverend",
+    ]
+)
+TITLE_WORDS = frozenset(
+    [
+        "president",
+        "prime",
+        "minister",
+        "secretary",
+        "chancellor",
+        "senator",
+        "sen",
+        "rep",
+        "representative",
+        "governor",
+        "gov",
+        "mayor",
+        "judge",
+        "justice",
+        "general",
+        "gen",
+        "colonel",
+        "col",
+        "captain",
+        "capt",
+        "sergeant",
+        "commander",
+        "chief",
+        "chairman",
+        "chairwoman",
+        "chairperson",
+        "chair",
+        "director",
+        "leader",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "ambassador",
+        "king",
+        "queen",
+        "prince",
+        "princess",
+        "pope",
+        "bishop",
+        "archbishop",
+        "officer",
+        "inspector",
+        "detective",
+        "superintendent",
+        "constable",
+        "pc",
+        "deputy",
+        "shadow",
+        "foreign",
+        "home",
+        "defence",
+        "defense",
+        "health",
+        "trade",
+        "industry",
+        "education",
+        "interior",
+        "justice",
+        "economy",
+        "finance",
+        "culture",
+        "environment",
+        "transport",
+        "work",
+        "pensions",
+        "ceo",
+        "head",
+        "commissioner",
+        "attorney",
+        "speaker",
+        "premier",
+    ]
+)
+
+# News outlets and wire services: the publisher is never a key actor when it only
+# appears as the outlet or the dateline. Common English-language outlets.
+PUBLISHER_NAMES = frozenset(
+    {
+        "bbc",
+        "bbc news",
+        "bbc news online",
+        "cnn",
+        "reuters",
+        "ap",
+        "the associated press",
+        "associated press",
+        "afp",
+        "agence france-presse",
+        "bloomberg",
+        "bloomberg l.p.",
+        "newsum wire",
+        "daily mail",
+        "mail online",
+        "the guardian",
+        "guardian",
+        "the times",
+        "the telegraph",
+        "the independent",
+        "sky news",
+        "itv news",
+        "nbc news",
+        "abc news",
+        "cbs news",
+        "fox news",
+        "npr",
+        "press association",
+        "upi",
+        "al jazeera",
+    }
+)
+
+# Demonyms and plural nationality nouns that stand for a country when they act
+# ("the Russians said"). From the ISO country list's usual English demonyms; only
+# unambiguous ones.
+DEMONYMS = {
+    "russian": "Russia",
+    "russians": "Russia",
+    "american": "United States",
+    "americans": "United States",
+    "british": "Britain",
+    "briton": "Britain",
+    "britons": "Britain",
+    "french": "France",
+    "german": "Germany",
+    "germans": "Germany",
+    "chinese": "China",
+    "japanese": "Japan",
+    "iranian": "Iran",
+    "iranians": "Iran",
+    "iraqi": "Iraq",
+    "iraqis": "Iraq",
+    "israeli": "Israel",
+    "israelis": "Israel",
+    "palestinian": "Palestine",
+    "palestinians": "Palestine",
+    "spanish": "Spain",
+    "italian": "Italy",
+    "italians": "Italy",
+    "ukrainian": "Ukraine",
+    "ukrainians": "Ukraine",
+    "syrian": "Syria",
+    "syrians": "Syria",
+    "afghan": "Afghanistan",
+    "afghans": "Afghanistan",
+    "indian": "India",
+    "pakistani": "Pakistan",
+    "turkish": "Turkey",
+    "egyptian": "Egypt",
+    "saudi": "Saudi Arabia",
+    "korean": "Korea",
+    "north korean": "North Korea",
+    "south korean": "South Korea",
+    "canadian": "Canada",
+    "australian": "Australia",
+    "mexican": "Mexico",
+    "brazilian": "Brazil",
+    "polish": "Poland",
+    "irish": "Ireland",
+    "scottish": "Scotland",
+    "welsh": "Wales",
+    "european": "European Union",
+}
+
+# Country aliases that name the same state.
+COUNTRY_ALIASES = {
+    "us": "United States",
+    "u.s.": "United States",
+    "usa": "United States",
+    "u.s.a.": "United States",
+    "america": "United States",
+    "the united states": "United States",
+    "united states": "United States",
+    "uk": "United Kingdom",
+    "u.k.": "United Kingdom",
+    "britain": "United Kingdom",
+    "great britain": "United Kingdom",
+    "the united kingdom": "United Kingdom",
+    "united kingdom": "United Kingdom",
+}
+
+# Party nicknames used in British and American politics (nickname -> party).
+PARTY_NICKNAMES = {
+    "tory": "Conservatives",
+    "tories": "Conservatives",
+    "conservative": "Conservatives",
+    "conservatives": "Conservatives",
+    "conservative party": "Conservatives",
+    "lib dem": "Liberal Democrats",
+    "lib dems": "Liberal Democrats",
+    "liberal democrat": "Liberal Democrats",
+    "liberal democrats": "Liberal Democrats",
+    "labour": "Labour",
+    "labour party": "Labour",
+    "democrat": "Democrats",
+    "democrats": "Democrats",
+    "democratic party": "Democrats",
+    "republican": "Republicans",
+    "republicans": "Republicans",
+    "republican party": "Republicans",
+    "gop": "Republicans",
+    "snp": "Scottish National Party",
+    "scottish national party": "Scottish National Party",
+}
+
+# Nouns that head a descriptive speaker ("a senior EU official", "the ministry").
+SPEAKER_NOUNS = frozenset(
+    [
+        "official",
+        "officials",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "source",
+        "sources",
+        "minister",
+        "ministry",
+        "government",
+        "department",
+        "office",
+        "police",
+        "spokesmen",
+        "aide",
+        "aides",
+        "adviser",
+        "advisers",
+        "advisor",
+        "diplomat",
+        "diplomats",
+        "officer",
+        "officers",
+        "analyst",
+        "analysts",
+        "expert",
+        "experts",
+        "critic",
+        "critics",
+        "campaigner",
+        "campaigners",
+        "lawyer",
+        "lawyers",
+        "witness",
+        "witnesses",
+        "statement",
+        "report",
+        "embassy",
+        "agency",
+        "commission",
+        "committee",
+        "company",
+        "firm",
+        "union",
+        "party",
+        "authorities",
+        "residents",
+        "leader",
+        "leaders",
+        "member",
+        "members",
+        "opposition",
+        "group",
+    ]
+)
+
+# Institutions that speak for their country when the text names it ("the Russian
+# foreign ministry" -> Russia).
+STATE_BODIES = frozenset(["ministry", "government", "embassy", "kremlin", "cabinet"])

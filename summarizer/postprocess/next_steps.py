@@ -1,0 +1,181 @@
+"""Next steps: future, scheduled or planned actions, with actor and time as written.
+
+A clause is a next step when its verb is marked for the future (will/shall, "is due
+to", "plans to", "is to", a reported "would") or is a present-tense verb scheduled by a
+forward time expression ("Talks begin on Thursday"). Past events and hypotheticals
+(could, might, if ...) are not.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+from summarizer.postprocess import lexicon
+from summarizer.postprocess.actors import ActorIndex
+from summarizer.postprocess.attribution import SpeakerResolver
+from summarizer.postprocess.evidence import span_evidence
+from summarizer.schema import NextStep
+
+_WILL = {"will", "'ll", "shall", "wo", "’ll"}
+_TIME_PREPS = {"on", "by", "in", "from", "until", "before", "after", "next", "during", "at"}
+_PRESENT_TAGS = {"VBZ", "VBP"}
+_LEFT_SKIP = {"nsubj", "nsubjpass", "punct", "cc", "conj", "mark", "advmod"}
+
+
+def _conditional(verb: Token) -> bool:
+    """Inside an if/unless clause, a question or a hypothetical modal."""
+    for t in [verb, *verb.ancestors]:
+        for c in t.children:
+            if c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether"):
+                return True
+        if t.dep_ in ("ROOT",):
+            break
+    return any(c.dep_ == "aux" and c.lower_ in ("could", "might", "may") for c in verb.children)
+
+
+def _reported(verb: Token) -> bool:
+    """A clause reported by a speech verb ("she said ministers would consult")."""
+    head = verb.head
+    return (
+        verb.dep_ in ("ccomp", "conj")
+        and head is not verb
+        and head.lemma_.lower() in lexicon.REPORTING_VERBS
+    )
+
+
+def _future_marker(verb: Token) -> str | None:
+    """Which future cue governs this verb, if any."""
+    if verb.pos_ not in ("VERB", "AUX"):
+        return None
+    auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    lowers = {a.lower_ for a in auxes}
+    if lowers & _WILL:
+        return "will"
+    if "would" in lowers and _reported(verb):
+        return "would"
+    if lowers & lexicon.HYPOTHETICAL_MODALS:
+        return None
+    # "is due to X", "is set to X", "plans to X", "is to X", "is going to X"
+    for c in verb.children:
+        if c.dep_ == "xcomp" and any(g.lower_ == "to" for g in c.children):
+            lemma = verb.lemma_.lower()
+            if verb.tag_ in _PRESENT_TAGS | {"VBG"} or any(a.tag_ in _PRESENT_TAGS for a in auxes):
+                if lemma in lexicon.PLAN_VERBS or verb.lower_ in lexicon.PLAN_ADJECTIVES:
+                    return "plan"
+                if lemma == "be":
+                    return "plan"
+    if (
+        verb.lower_ in lexicon.PLAN_ADJECTIVES
+        and verb.tag_ in ("VBN", "JJ")
+        and any(a.lemma_ == "be" and a.tag_ in _PRESENT_TAGS for a in auxes)
+    ):
+        return "plan"
+    return None
+
+
+def _time_expression(verb: Token, sent: Span) -> tuple[str | None, bool]:
+    """The DATE/TIME phrase of the verb's clause as written, and whether it points forward."""
+    doc = sent.doc
+    clause = {t.i for t in verb.subtree}
+    best = None
+    for ent in sent.ents:
+        if ent.label_ not in ("DATE", "TIME") or ent.root.i not in clause:
+            continue
+        start = ent.start
+        head = ent.root.head
+        if ent.root.dep_ == "pobj" and head.lower_ in _TIME_PREPS and head.i == ent.start - 1:
+            start = head.i
+        best = doc[start : ent.end]
+        break
+    if best is None:
+        return None, False
+    low = best.text.lower()
+    forward = any(w in low.split() for w in lexicon.FUTURE_TIME_WORDS) or any(
+        d in low for d in lexicon.WEEKDAYS
+    )
+    return best.text.replace("\n", " "), forward
+
+
+def _action(verb: Token) -> str:
+    """The verb phrase without its subject: "hold informal talks on Thursday"."""
+    doc = verb.doc
+    tokens = [verb]
+    for c in verb.children:
+        if (
+            c.dep_ in ("nsubj", "nsubjpass", "punct", "cc", "conj", "mark", "advmod")
+            and c.i < verb.i
+        ):
+            continue
+        if c.dep_ in ("conj", "cc", "punct") and c.i > verb.i:
+            continue
+        tokens.extend(c.subtree)
+    idx = sorted(t.i for t in tokens if t.dep_ != "nsubj" and t not in _subject_tokens(verb))
+    if not idx:
+        return verb.text
+    text = doc[idx[0] : idx[-1] + 1].text.replace("\n", " ").strip(" ,.")
+    return text
+
+
+def _subject_tokens(verb: Token) -> set[Token]:
+    out = set()
+    for c in verb.children:
+        if c.dep_ in ("nsubj", "nsubjpass"):
+            out |= set(c.subtree)
+    return out
+
+
+def _actor(verb: Token, resolver: SpeakerResolver) -> str | None:
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subj is None:
+        agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+        if agent is not None:
+            subj = next((g for g in agent.children if g.dep_ == "pobj"), None)
+    if subj is None and verb.dep_ in ("xcomp", "conj"):
+        subj = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
+    if subj is None or subj.lower_ in ("it", "there", "this", "that"):
+        return None
+    name, _ = resolver.resolve(subj)
+    return name
+
+
+def find_next_steps(index: ActorIndex) -> list[NextStep]:
+    """Future or scheduled actions, one per sentence and actor, in text order."""
+    resolver = SpeakerResolver(index)
+    steps: list[NextStep] = []
+    for sent in index.doc.sents:
+        if sent.text.rstrip().endswith("?"):
+            continue
+        seen: set[str | None] = set()
+        for tok in sent:
+            if tok.pos_ not in ("VERB", "AUX") or tok.dep_ in ("aux", "auxpass"):
+                continue
+            marker = _future_marker(tok)
+            when, forward = _time_expression(tok, sent)
+            if marker is None:
+                # present tense scheduled by a forward time expression
+                present = tok.tag_ in _PRESENT_TAGS or any(
+                    c.dep_ in ("aux", "auxpass") and c.tag_ in _PRESENT_TAGS for c in tok.children
+                )
+                if not (present and forward and tok.dep_ in ("ROOT", "conj", "ccomp")):
+                    continue
+            if _conditional(tok):
+                continue
+            # the verb under "due to"/"plans to" carries the action
+            target = tok
+            for c in tok.children:
+                if c.dep_ == "xcomp" and marker == "plan":
+                    target = c
+                    if when is None:
+                        when, _ = _time_expression(c, sent)
+            actor = _actor(tok, resolver)
+            if actor in seen:
+                continue
+            seen.add(actor)
+            steps.append(
+                NextStep(
+                    actor=actor, action=_action(target), when=when, evidence=span_evidence(sent)
+                )
+            )
+            if len(seen) >= 2:
+                break
+    return steps

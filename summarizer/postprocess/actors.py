@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from summarizer.postprocess import lexicon
-from summarizer.postprocess.evidence import QuoteMap, span_evidence
+from summarizer.postprocess.evidence import QuoteMap, sentence_units, span_evidence
 from summarizer.schema import Actor, ActorType
 
 _ACTOR_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
@@ -67,6 +67,7 @@ class ActorIndex:
     mention_starts: list[tuple[int, str]]
     quotes: QuoteMap
     sent_index: dict[int, int]
+    units: list[Span] = field(default_factory=list)  # evidence-sized sentences
 
     def actor_of_token(self, token: Token) -> ActorInfo | None:
         key = self.token_actor.get(token.i)
@@ -350,6 +351,7 @@ def build_actor_index(doc: Doc, quotes: QuoteMap | None = None) -> ActorIndex:
         mention_starts=starts,
         quotes=quotes,
         sent_index=sent_index,
+        units=sentence_units(doc, quotes),
     )
 
 

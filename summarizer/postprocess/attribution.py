@@ -45,6 +45,14 @@ def _is_reporting(tok: Token) -> bool:
     return lemma in lexicon.REPORTING_VERBS or lemma in lexicon.DENIAL_VERBS
 
 
+def _nested_report(verb: Token) -> bool:
+    """A reporting verb inside what another reporting verb reports ("X said Y said ...")."""
+    for anc in verb.ancestors:
+        if _is_reporting(anc) and any(c.dep_ == "nsubj" for c in anc.children):
+            return True
+    return False
+
+
 def _subject(verb: Token) -> Token | None:
     """The speaker token of a reporting verb: its subject, an agent, or its head's subject."""
     for child in verb.children:
@@ -77,8 +85,8 @@ def _governs_statement(verb: Token, has_quote: bool) -> bool:
         return has_quote
     if lemma in lexicon.WEAK_REPORTING_VERBS:
         return False
-    if lemma in ("accuse", "warn", "urge", "announce", "reveal", "confirm", "brand", "label"):
-        return bool(deps & {"dobj", "prep", "xcomp", "ccomp", "oprd"}) or has_quote
+    if lemma in lexicon.OBJECT_REPORTING_VERBS:
+        return bool(deps & {"dobj", "prep", "xcomp", "ccomp", "oprd", "agent"}) or has_quote
     if lemma == "tell" and "dobj" in deps:
         return True
     return has_quote
@@ -214,7 +222,7 @@ def find_attributions(index: ActorIndex) -> list[Attribution]:
     resolver = SpeakerResolver(index)
     found: list[Attribution] = []
     quote_owner: dict[tuple[int, int], Attribution] = {}
-    for sent_no, sent in enumerate(doc.sents):
+    for sent_no, sent in enumerate(index.units):
         sent_quotes = quotes.overlapping(sent.start_char, sent.end_char)
         has_quote = bool(sent_quotes)
         items: list[Attribution] = []
@@ -231,6 +239,8 @@ def find_attributions(index: ActorIndex) -> list[Attribution]:
                 speakers_seen.add(speaker)
                 continue
             if not _is_reporting(tok) or quotes.inside(tok.idx):
+                continue
+            if _nested_report(tok):
                 continue
             if not _governs_statement(tok, has_quote):
                 continue
@@ -291,7 +301,8 @@ def rank_claims(
     attributions: list[Attribution], index: ActorIndex, max_claims: int = 8
 ) -> list[Attribution]:
     """The max_claims most central non-denial attributions, back in text order."""
-    claims = [a for a in attributions if not a.denial]
+    # quote sentences carried on from an earlier attribution add colour, not claims
+    claims = [a for a in attributions if not a.denial and not a.continuation]
     # one claim per sentence: the first attribution in it
     seen: set[int] = set()
     unique = []
@@ -301,7 +312,7 @@ def rank_claims(
             unique.append(a)
     if not unique:
         return []
-    sents = list(index.doc.sents)
+    sents = index.units
     lead = _content_lemmas(sents[0]) if sents else set()
     n = max(len(sents), 1)
     top_weight = max((x.weight + 2 * x.speaker_count for x in index.actors.values()), default=1)

@@ -32,28 +32,50 @@ def span_evidence(span: Span) -> Evidence:
     return evidence_for(span.doc.text, span.start_char, span.end_char)
 
 
+def _straight_role(text: str, i: int) -> str:
+    """Whether a straight quote at i looks like it opens or closes (or can't tell)."""
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    opens = (before.isspace() or before in "([{:—–-") and not after.isspace()
+    closes = not before.isspace() and (after.isspace() or after in ".,;:!?)]}—–-'’")
+    if opens and not closes:
+        return "open"
+    if closes and not opens:
+        return "close"
+    return "either"
+
+
 def find_quotes(text: str) -> list[tuple[int, int]]:
     """Character spans (start, end) of quoted passages, quote marks included.
 
-    Straight quotes pair up in order; curly quotes pair open with close. A quote left
-    open at a paragraph break is closed there (the newsroom convention for quotes that
-    run over several paragraphs re-opens them on the next one).
+    Curly quotes pair open with close. A straight quote opens or closes by what is
+    around it (space before and a word after opens it), so one stray mark does not
+    flip every quote after it. A quote left open at a paragraph break is closed there
+    (newsroom style re-opens a quote that runs over several paragraphs).
     """
     spans: list[tuple[int, int]] = []
     start = -1
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
+    n = len(text)
+    for i, ch in enumerate(text):
+        if ch == "\n" and start >= 0 and text.startswith("\n\n", i):
+            spans.append((start, i))
+            start = -1
+            continue
+        if ch not in _OPEN_QUOTES and ch not in _CLOSE_QUOTES and ch != _STRAIGHT:
+            continue
+        role = "open" if ch in _OPEN_QUOTES else "close" if ch in _CLOSE_QUOTES else None
+        if role is None:
+            role = _straight_role(text, i)
         if start < 0:
-            if ch in _OPEN_QUOTES or ch == _STRAIGHT:
+            if role != "close":
                 start = i
-        elif ch in _CLOSE_QUOTES or ch == _STRAIGHT:
+        elif role == "open":
+            # an opening mark while a quote is open: the earlier one never closed
+            spans.append((start, i))
+            start = i
+        else:
             spans.append((start, i + 1))
             start = -1
-        elif ch == "\n" and text.startswith("\n\n", i) or ch in _OPEN_QUOTES:
-            spans.append((start, i))
-            start = i if ch in _OPEN_QUOTES else -1
-        i += 1
     if start >= 0:
         spans.append((start, n))
     return [s for s in spans if s[1] - s[0] > 2]
@@ -98,3 +120,66 @@ class QuoteMap:
             return 0.0
         inside = sum(min(e, end) - max(s, start) for s, e in self.overlapping(start, end))
         return inside / (end - start)
+
+
+_FINAL = {".", "!", "?"}
+_QUOTE_CHARS = {'"', "“", "”"}
+
+
+def sentence_units(doc: Doc, quotes: QuoteMap) -> list[Span]:
+    """spaCy's sentences, split further where the parser ran two sentences together.
+
+    The small English parser often glues a sentence to the next one across a closing
+    quote (`...dead." He said ...`) or a line break; evidence is one sentence, so cut
+    there. Token-level cuts only: nothing is re-parsed.
+    """
+    units: list[Span] = []
+    for sent in doc.sents:
+        start = sent.start
+        for i in range(sent.start, sent.end - 1):
+            tok, nxt = doc[i], doc[i + 1]
+            cut = False
+            if tok.is_space and "\n" in tok.text:
+                cut = True
+            elif tok.text in _FINAL or (
+                tok.text in _QUOTE_CHARS
+                and i > sent.start
+                and doc[i - 1].text in _FINAL
+                and quotes.quote_at(tok.idx) is not None
+                and quotes.quote_at(tok.idx)[1] == tok.idx + 1
+            ):
+                if nxt.text in _QUOTE_CHARS and tok.text in _FINAL:
+                    # the quote closes here: cut after it instead
+                    q = quotes.quote_at(nxt.idx)
+                    cut = q is None or q[0] == nxt.idx
+                else:
+                    j = i + 1
+                    while j < sent.end and doc[j].is_space:
+                        j += 1
+                    if j < sent.end:
+                        first = doc[j].text
+                        cut = (
+                            first[:1].isupper()
+                            or first in ("“",)
+                            or (
+                                first == '"'
+                                and quotes.quote_at(doc[j].idx) is not None
+                                and quotes.quote_at(doc[j].idx)[0] == doc[j].idx
+                            )
+                        )
+            if cut:
+                if i + 1 > start:
+                    units.append(doc[start : i + 1])
+                start = i + 1
+        if start < sent.end:
+            units.append(doc[start : sent.end])
+    out = []
+    for span in units:
+        s, e = span.start, span.end
+        while s < e and doc[s].is_space:
+            s += 1
+        while e > s and doc[e - 1].is_space:
+            e -= 1
+        if e > s and any(not t.is_punct for t in doc[s:e]):
+            out.append(doc[s:e])
+    return out

@@ -73,6 +73,36 @@ REPORTING_VERBS = frozenset(
         "continue",
         "brand",
         "label",
+        "condemn",
+        "question",
+        "criticise",
+        "criticize",
+        "remember",
+        "show",
+        "find",
+    ]
+)
+
+# Reporting verbs whose object alone is the report ("condemned the deletion",
+# "recalled a stream of remarks", "proposals announced by the minister").
+OBJECT_REPORTING_VERBS = frozenset(
+    [
+        "accuse",
+        "warn",
+        "urge",
+        "announce",
+        "reveal",
+        "confirm",
+        "brand",
+        "label",
+        "condemn",
+        "question",
+        "criticise",
+        "criticize",
+        "recall",
+        "remember",
+        "predict",
+        "propose",
     ]
 )
 

@@ -142,7 +142,7 @@ def find_next_steps(index: ActorIndex) -> list[NextStep]:
     """Future or scheduled actions, one per sentence and actor, in text order."""
     resolver = SpeakerResolver(index)
     steps: list[NextStep] = []
-    for sent in index.doc.sents:
+    for sent in index.units:
         if sent.text.rstrip().endswith("?"):
             continue
         seen: set[str | None] = set()

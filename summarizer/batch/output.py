@@ -1,0 +1,98 @@
+"""Append-only JSONL files that survive SIGKILL, and the scan that resumes from them.
+
+Each record is one ``os.write`` of one complete line on an ``O_APPEND`` descriptor, so a
+process killed at any moment leaves every earlier line whole and at most the last line
+cut short (a line is written whole or not at all by the kernel for ordinary writes; a
+power cut can still leave a prefix). ``scan_done`` cuts such a prefix off before a
+resumed run appends to the file, and the cut-off record is simply briefed again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+
+class LineAppender:
+    """A file opened for atomic line appends; ``sync()`` makes what was written durable."""
+
+    def __init__(self, path: str | Path, *, truncate: bool = False):
+        self.path = Path(path)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | (os.O_TRUNC if truncate else 0)
+        self._fd = os.open(self.path, flags, 0o644)
+        self.lines = 0
+
+    def write(self, record: dict | str) -> None:
+        """Append one record (a dict, or a JSON line already serialised) as one line."""
+        line = record if isinstance(record, str) else json.dumps(record, ensure_ascii=False)
+        data = (line.rstrip("\n") + "\n").encode("utf-8")
+        # One write call: with O_APPEND the line lands whole at the end of the file.
+        written = os.write(self._fd, data)
+        while written < len(data):  # only on a full disk or an exotic filesystem
+            written += os.write(self._fd, data[written:])
+        self.lines += 1
+
+    def sync(self) -> None:
+        os.fsync(self._fd)
+
+    def close(self) -> None:
+        if self._fd >= 0:
+            os.fsync(self._fd)
+            os.close(self._fd)
+            self._fd = -1
+
+    def __enter__(self) -> LineAppender:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _record_id(line: bytes) -> str | None:
+    try:
+        record = json.loads(line)
+    except ValueError:
+        return None
+    if isinstance(record, dict) and isinstance(record.get("id"), str) and "brief" in record:
+        return record["id"]
+    return None
+
+
+def scan_done(path: str | Path) -> tuple[set[str], int]:
+    """Ids already briefed in an output file, after repairing it in place.
+
+    Returns (ids, dropped): ``dropped`` counts the lines removed, a truncated last line
+    (the file is cut back to its last newline) and any other line that is not a record
+    (the file is rewritten without it, atomically). Their articles are briefed again."""
+    path = Path(path)
+    if not path.exists():
+        return set(), 0
+    with path.open("rb") as fh:
+        data = fh.read()
+    dropped = 0
+    cut = data.rfind(b"\n") + 1
+    if cut < len(data):  # the last line never got its newline: killed mid-write
+        dropped += 1
+        with path.open("r+b") as fh:
+            fh.truncate(cut)
+            os.fsync(fh.fileno())
+        data = data[:cut]
+    ids: set[str] = set()
+    keep: list[bytes] = []
+    bad = 0
+    for line in data.splitlines(keepends=True):
+        record_id = _record_id(line) if line.strip() else None
+        if record_id is None or record_id in ids:
+            bad += 1
+            continue
+        ids.add(record_id)
+        keep.append(line)
+    if bad:
+        tmp = path.with_name(path.name + ".repair")
+        with tmp.open("wb") as fh:
+            fh.writelines(keep)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    return ids, dropped + bad

@@ -1,0 +1,80 @@
+"""`newsum batch`: brief many files into one JSONL, in parallel, resumably.
+
+Exit codes: 0 every input briefed, 3 some went to the errors file, 2 bad arguments.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from app.cli import BackendOpt, ModelOpt, fail
+
+EXIT_SOME_FAILED = 3
+
+
+def batch(
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            help="Files, directories (recursive) and globs: .txt .md .html .htm, and .jsonl "
+            "with rows {text, id?, title?}.",
+            show_default=False,
+        ),
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Results, one JSON line per brief.")],
+    errors: Annotated[
+        Path | None,
+        typer.Option(help="Failed inputs {id, path, reason} [default: OUT_STEM.errors.jsonl]."),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", "-w", help="Worker processes [default: CPU count]."),
+    ] = None,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Skip ids already in --out (after a crash).")
+    ] = False,
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="Start again even if --out holds results.")
+    ] = False,
+    engine: Annotated[str, typer.Option(help="local (process pool) | ray (Ray Data).")] = "local",
+    ray_address: Annotated[
+        str | None,
+        typer.Option(help="Ray cluster: auto | ray://host:10001 [default: a local Ray]."),
+    ] = None,
+    chunk_size: Annotated[
+        int, typer.Option(help="Articles per worker call (one nlp.pipe, one generate batch).")
+    ] = 16,
+    backend: BackendOpt = "extractive",
+    model: ModelOpt = None,
+) -> None:
+    """Brief many articles into one JSONL file: parallel, resumable, lossless."""
+    from summarizer.batch import BadArguments, BatchJob, run_batch
+    from summarizer.batch.ray_engine import RayUnavailable
+
+    job = BatchJob(
+        inputs=inputs,
+        out=out,
+        errors=errors,
+        workers=workers,
+        chunk_size=chunk_size,
+        resume=resume,
+        overwrite=overwrite,
+        engine=engine,
+        ray_address=ray_address,
+        backend=backend,
+        model=model,
+    )
+    try:
+        counts = run_batch(job)
+    except (BadArguments, RayUnavailable) as exc:
+        raise fail(str(exc)) from None
+    if counts.failed:
+        typer.echo(f"newsum batch: see {job.errors_path} for the failed inputs", err=True)
+        raise typer.Exit(EXIT_SOME_FAILED)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("batch")(batch)

@@ -1,0 +1,14 @@
+"""Batch runs over many articles: parallel, resumable, lossless (``newsum batch``).
+
+inputs   find the articles and give each a stable id
+output   append lines atomically; repair and scan an output to resume it
+worker   brief one chunk (what every engine runs)
+local    a process pool on this machine
+ray_engine  the same on Ray Data (optional extra)
+progress    a bar on a terminal, log lines elsewhere
+run      one run from start to finish
+"""
+
+from summarizer.batch.run import BadArguments, BatchJob, run_batch
+
+__all__ = ["BadArguments", "BatchJob", "run_batch"]

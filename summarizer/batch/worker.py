@@ -1,0 +1,103 @@
+"""Brief one chunk of Items: the work every engine (in-process, process pool, Ray) runs.
+
+A chunk is read, then briefed as one batch (one ``nlp.pipe``, one batched generation).
+Results come back as finished JSON lines, so the process that writes them only writes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from summarizer.batch.inputs import Item, read_row
+from summarizer.errors import NewsumError
+
+
+@dataclass(frozen=True)
+class Result:
+    id: str
+    ok: bool
+    line: str  # a record of the output file if ok, else of the errors file
+
+
+def error_result(item: Item, reason: str) -> Result:
+    return Result(item.id, False, json.dumps({"id": item.id, "path": item.path, "reason": reason}))
+
+
+def _ok_result(item: Item, brief: Any) -> Result:
+    head = json.dumps({"id": item.id, "path": item.path}, ensure_ascii=False)[:-1]
+    return Result(item.id, True, f'{head}, "brief": {brief.model_dump_json()}}}')
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, NewsumError):
+        return str(exc)
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"cannot read: {exc.strerror}"
+    return f"{type(exc).__name__}: {exc}"  # a bug, but only this article's
+
+
+def load_clean(item: Item, max_chars: int | None = None):
+    """The cleaned text of one Item (raises InputError and friends for bad inputs)."""
+    from summarizer.ingest import DEFAULT_MAX_CHARS, ingest, read_path
+
+    max_chars = max_chars or DEFAULT_MAX_CHARS
+    if item.offset is not None:
+        text, title = read_row(item)
+        return ingest(text, title=title, max_chars=max_chars)
+    return read_path(item.file, max_chars=max_chars)
+
+
+def brief_chunk(pipeline: Any, items: Sequence[Item]) -> list[Result]:
+    """Results for every Item, in order; one bad article never fails the others."""
+    results: dict[int, Result] = {}
+    cleans, positions = [], []
+    max_chars = getattr(pipeline, "max_chars", None)
+    for i, item in enumerate(items):
+        if item.error:
+            results[i] = error_result(item, item.error)
+            continue
+        try:
+            cleans.append(load_clean(item, max_chars))
+            positions.append(i)
+        except Exception as exc:
+            results[i] = error_result(items[i], _reason(exc))
+    if cleans:
+        try:
+            briefs = pipeline.summarize_clean(cleans)
+            for i, brief in zip(positions, briefs):
+                results[i] = _ok_result(items[i], brief)
+        except Exception:
+            # Somebody in the batch broke it: brief them one by one to find out who.
+            for i, clean in zip(positions, cleans):
+                try:
+                    results[i] = _ok_result(items[i], pipeline.summarize_clean([clean])[0])
+                except Exception as exc:
+                    results[i] = error_result(items[i], _reason(exc))
+    return [results[i] for i in range(len(items))]
+
+
+PipelineFactory = Callable[[], Any]
+
+
+def make_pipeline(backend: str = "extractive", model: str | None = None) -> Any:
+    """The real Pipeline, loaded (the default factory of every engine)."""
+    from summarizer.pipeline import Pipeline
+
+    return Pipeline(backend=backend, model=model).load()
+
+
+def limit_threads() -> None:
+    """One compute thread per worker process: N workers each starting N torch/BLAS
+    threads would fight over the same cores. Call before torch is imported."""
+    for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        os.environ[var] = "1"
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    import sys
+
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        torch.set_num_threads(1)

@@ -1,0 +1,44 @@
+"""Helpers for the batch tests (no tests here): small fictional articles from templates."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+_TOWNS = ["Marlow", "Ebbridge", "Carnford", "Dunmore", "Holtby", "Westmere", "Pellingham"]
+_PEOPLE = ["Ana Ruiz", "Tomas Berg", "Priya Nair", "Owen Clarke", "Lena Fischer", "Sam Okafor"]
+_TOPICS = ["a new bridge", "the river flood defences", "a school building plan", "bus fares"]
+
+
+def article(n: int) -> str:
+    """A short wire-style article, different for every ``n``, several sentences long."""
+    town, person = _TOWNS[n % len(_TOWNS)], _PEOPLE[n % len(_PEOPLE)]
+    rival = _PEOPLE[(n + 1) % len(_PEOPLE)]
+    topic = _TOPICS[n % len(_TOPICS)]
+    return (
+        f"{town} council approved {topic} on Tuesday after a vote of {20 + n} to {n % 7}, "
+        f"officials said.\n\n"
+        f'Council leader {person} said: "This plan will serve {town} for decades." '
+        f"{person} told reporters that the cost of {n + 3} million pounds would be shared "
+        f"with the regional government.\n\n"
+        f"Opposition member {rival} accused the council of rushing the decision. "
+        f"{person} denied the claim, saying the plan had been discussed for {n % 5 + 2} years.\n\n"
+        f"Work is expected to begin in {['March', 'June', 'September'][n % 3]}, and a "
+        f"final report will be published next year."
+    )
+
+
+def write_articles(folder: Path, count: int, start: int = 0, suffix: str = ".txt") -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for n in range(start, start + count):
+        path = folder / f"story-{n:03d}{suffix}"
+        path.write_text(article(n), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]

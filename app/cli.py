@@ -52,7 +52,9 @@ def _read_input(path: str) -> tuple[bytes, bool | None]:
 
 @app.command()
 def summarize(
-    path: Annotated[str, typer.Argument(help="A text or HTML file, or - for stdin.")],
+    paths: Annotated[
+        list[str], typer.Argument(help="Text or HTML files, or - for stdin.", show_default=False)
+    ],
     fmt: Annotated[str, typer.Option("--format", "-f", help="json | markdown")] = "json",
     title: Annotated[str | None, typer.Option(help="The article's headline, if known.")] = None,
     with_source: Annotated[
@@ -61,19 +63,36 @@ def summarize(
     backend: BackendOpt = "extractive",
     model: ModelOpt = None,
 ) -> None:
-    """Brief one article."""
+    """Brief one article (or several, one after another)."""
+    from summarizer.ingest import ingest, read_path
     from summarizer.pipeline import Pipeline
-    from summarizer.render import FORMATS, render
+    from summarizer.render import FORMATS, render, to_json
 
     if fmt not in FORMATS:
         raise fail(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
     try:
-        data, html = _read_input(path)
         pipeline = Pipeline(backend=backend, model=model)
-        brief = pipeline.summarize(data, title, html=html, with_source=with_source)
     except NewsumError as exc:
         raise fail(str(exc)) from None
-    typer.echo(render(brief, fmt))
+    failed = 0
+    for path in paths:
+        try:
+            if path == "-":
+                clean = ingest(sys.stdin.buffer.read(), title=title, max_chars=pipeline.max_chars)
+            else:
+                clean = read_path(path, title=title, max_chars=pipeline.max_chars)
+            brief = pipeline.summarize_clean([clean], with_source=with_source)[0]
+        except NewsumError as exc:
+            prefix = "" if len(paths) == 1 else f"{path}: "
+            typer.echo(f"newsum: error: {prefix}{exc}", err=True)
+            failed += 1
+            continue
+        if fmt == "json" and len(paths) > 1:
+            typer.echo(to_json(brief, indent=None))  # several briefs: one JSON line each
+        else:
+            typer.echo(render(brief, fmt))
+    if failed:
+        raise typer.Exit(EXIT_BAD_INPUT)
 
 
 @app.command("eval")
@@ -129,6 +148,19 @@ def schema() -> None:
 _COMMAND_MODULES = ("app.cli_batch", "app.cli_serve", "app.cli_slack", "app.cli_models")
 
 
+_registered = False
+
+
+def build_app() -> typer.Typer:
+    """The CLI with every command registered (done on first call, not at import time,
+    so that command modules can import this one)."""
+    global _registered
+    if not _registered:
+        _registered = True
+        _register_commands()
+    return app
+
+
 def _register_commands() -> None:
     import importlib
 
@@ -142,11 +174,8 @@ def _register_commands() -> None:
         module.register(app)
 
 
-_register_commands()
-
-
 def main() -> None:
-    app()
+    build_app()()
 
 
 if __name__ == "__main__":

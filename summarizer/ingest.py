@@ -113,10 +113,10 @@ def decode_bytes(data: bytes) -> str:
         (codecs.BOM_UTF16_BE, "utf-16"),
     ):
         if data.startswith(bom):
-            return _strict_decode(data, codec)
+            return _checked_prose(_strict_decode(data, codec), codec)
     codec = _bomless_utf16(data)
     if codec:
-        return _strict_decode(data, codec)
+        return _checked_prose(_strict_decode(data, codec), codec)
     if b"\x00" in data:
         raise InputError("input looks binary (NUL bytes), not text")
     if _control_ratio(data) > _MAX_CONTROL_RATIO:
@@ -131,6 +131,12 @@ def decode_bytes(data: bytes) -> str:
     if good and good >= bad:  # real UTF-8 sequences outnumber the broken ones
         return text
     return _decode_legacy(data)
+
+
+def _checked_prose(text: str, codec: str) -> str:
+    if not _looks_like_prose(text):
+        raise InputError(f"input starts like {codec.upper()} but does not decode to text")
+    return text
 
 
 def _binary_kind(data: bytes) -> str | None:
@@ -198,7 +204,23 @@ def _decode_legacy(data: bytes) -> str:
     text = str(best)
     if text and sum(_is_control(c) for c in text) / len(text) > _MAX_CONTROL_RATIO:
         raise InputError("input looks binary (control characters), not text")
+    if not _looks_like_prose(text):
+        raise InputError("input is not valid UTF-8, and no other encoding makes text of it")
     return text
+
+
+def _looks_like_prose(text: str) -> bool:
+    """Guessed decodings of garbage bytes come out as long runs with no spaces; prose in any
+    script that separates words with spaces does not. Scripts written without spaces
+    (Chinese, Japanese, Thai) are exempt."""
+    sample = text[:4000]
+    if len(sample) < 16:
+        return True
+    unspaced = sum(1 for c in sample if "\u0e00" <= c <= "\u0e7f" or "\u3040" <= c <= "\u9fff")
+    if unspaced / len(sample) > 0.3:
+        return True
+    spaces = sum(1 for c in sample if c in " \n\t\u3000")  # not NBSP: mojibake is full of it
+    return spaces / len(sample) >= 0.03
 
 
 def _is_control(char: str) -> bool:

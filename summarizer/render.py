@@ -30,9 +30,7 @@ def to_markdown(brief: StructuredSummary) -> str:
         lines += ["## Claims and denials", ""]
         by_claim = {d.rebuts: d for d in brief.denials if d.rebuts}
         for claim in brief.claims:
-            quote = "\u201c" if claim.direct_quote else ""
-            end = "\u201d" if claim.direct_quote else ""
-            lines.append(f"- **{claim.speaker}** claims: {quote}{_md_escape(claim.statement)}{end}")
+            lines.append(f"- **{claim.speaker}** claims: {_md_escape(claim.statement)}")
             denial = by_claim.get(claim.id)
             if denial:
                 lines.append(f"  - **{denial.speaker}** denies: {_md_escape(denial.statement)}")

@@ -394,3 +394,21 @@ def test_output_lines_come_from_the_input(text, newline):
 def test_punctuation_line_is_not_a_title_repeat():
     result = ingest("* * *\nThe council met on Tuesday.", title="!!!")
     assert result.text == "* * *\nThe council met on Tuesday."
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\xc3\x28\xa0\xa1\xe2\x28\xa1" * 20,  # broken UTF-8 sequences, no spaces
+        b"\xed\xa0\x80\xc0\xaf" * 30,  # overlong/surrogate UTF-8, no spaces
+        b"\xff\xfe\xfa\xfb" * 10 + b"\x00\x01",  # a UTF-16 BOM in front of garbage
+    ],
+)
+def test_garbage_that_some_charset_could_decode_is_still_refused(data):
+    with pytest.raises(InputError, match="UTF"):
+        decode_bytes(data)
+
+
+def test_legacy_cyrillic_prose_still_decodes():
+    text = "Министр сказал, что переговоры продолжатся в четверг."
+    assert decode_bytes(text.encode("cp1251")) == text

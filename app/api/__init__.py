@@ -1,0 +1,58 @@
+"""The newsum HTTP API: ``create_app(settings)`` builds a configured FastAPI app.
+
+Module map: settings (env), models (bodies), service (the flow), batching (queue and
+inference thread), cache (LRU), fetch lives in summarizer.fetch, errors (JSON errors),
+middleware (ids, body cap, access log), metrics (Prometheus), routes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from app.api import errors
+from app.api.metrics import Metrics
+from app.api.middleware import ServiceMiddleware
+from app.api.routes import ops, v1
+from app.api.service import PipelineFactory, Service
+from app.api.settings import Settings
+
+__all__ = ["Settings", "create_app"]
+
+
+def create_app(
+    settings: Settings | None = None, *, pipeline_factory: PipelineFactory | None = None
+) -> FastAPI:
+    """A fresh app with its own settings, metrics registry, queue and cache.
+
+    ``pipeline_factory(backend) -> Pipeline`` is for tests (slow or failing doubles);
+    by default it builds and loads ``summarizer.pipeline.Pipeline``.
+    """
+    settings = settings or Settings()
+    metrics = Metrics()
+    svc = Service(settings, metrics, pipeline_factory)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await svc.start()
+        try:
+            yield
+        finally:
+            await svc.stop()
+
+    app = FastAPI(
+        title="newsum",
+        version="0.1.0",
+        summary="Structured news briefs: headline, actors, claims vs denials, next steps.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.metrics = metrics
+    app.state.service = svc
+    errors.install(app)
+    app.include_router(ops)
+    app.include_router(v1)
+    app.add_middleware(ServiceMiddleware, metrics=metrics, max_body_bytes=settings.max_body_bytes)
+    return app

@@ -1,0 +1,88 @@
+"""Request and response bodies of the API (the brief itself is summarizer.schema's)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic.json_schema import SkipJsonSchema
+
+from app.api.errors import ErrorBody
+from summarizer.schema import StructuredSummary
+
+SOURCES = ("text", "html", "url")
+
+
+class SummarizeRequest(BaseModel):
+    """One article: exactly one of ``text``, ``html`` or ``url``."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "oneOf": [{"required": [name]} for name in SOURCES],
+            "examples": [
+                {"text": "The council voted on Tuesday to ...", "title": "Council votes"},
+                {"url": "https://example.com/news/story", "format": "markdown"},
+            ],
+        },
+    )
+
+    # Typed as plain strings in the schema (absent, not null, when unused) so that the
+    # OpenAPI "oneOf required" says exactly what the validator below enforces.
+    text: str | SkipJsonSchema[None] = Field(None, description="The article as plain text.")
+    html: str | SkipJsonSchema[None] = Field(None, description="The article page as HTML.")
+    url: str | SkipJsonSchema[None] = Field(
+        None, max_length=2048, description="An http(s) URL to fetch (SSRF-guarded)."
+    )
+    title: str | SkipJsonSchema[None] = Field(
+        None, max_length=1000, description="The article's headline, if known."
+    )
+    backend: str | SkipJsonSchema[None] = Field(
+        None,
+        pattern=r"^[A-Za-z0-9_.-]{1,40}$",
+        description="extractive | seq2seq | llm | ct2 | auto; default from NEWSUM_BACKEND.",
+    )
+    format: Literal["json", "markdown"] = Field(
+        "json", description="json: the StructuredSummary; markdown: text/markdown."
+    )
+    with_source: bool = Field(False, description="Include the cleaned text the offsets index.")
+
+    @model_validator(mode="after")
+    def _exactly_one_source(self) -> SummarizeRequest:
+        given = [name for name in SOURCES if getattr(self, name) is not None]
+        if len(given) != 1:
+            found = f"got {', '.join(given)}" if given else "got none"
+            raise ValueError(f"give exactly one of text, html or url ({found})")
+        return self
+
+    @property
+    def source_kind(self) -> str:
+        return next(name for name in SOURCES if getattr(self, name) is not None)
+
+
+class BatchRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    items: list[SummarizeRequest] = Field(
+        min_length=1, description="Articles; at most NEWSUM_MAX_BATCH_ITEMS (default 32)."
+    )
+
+
+class BatchItemResult(BaseModel):
+    """Exactly one of brief, markdown or error is set."""
+
+    index: int = Field(ge=0)
+    brief: StructuredSummary | None = None
+    markdown: str | None = None
+    error: ErrorBody | None = None
+
+
+class BatchResponse(BaseModel):
+    results: list[BatchItemResult]
+    succeeded: int = Field(ge=0)
+    failed: int = Field(ge=0)
+
+
+class Health(BaseModel):
+    status: str
+    detail: str | None = None

@@ -362,7 +362,8 @@ def test_access_log_is_one_json_line_per_request(client):
     handler.emit = records.append
     logger = logging.getLogger("newsum.access")
     logger.addHandler(handler)
-    level, logger.level = logger.level, logging.INFO
+    level = logger.level
+    logger.setLevel(logging.INFO)
     try:
         client.get("/healthz", headers={"X-Request-ID": "abc-123"})
     finally:

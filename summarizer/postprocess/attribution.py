@@ -40,6 +40,9 @@ class Attribution:
 
 def _is_reporting(tok: Token) -> bool:
     lemma = tok.lemma_.lower()
+    if lemma == "hit":
+        # "hit back at": the newsroom's rebuttal idiom
+        return any(c.dep_ in ("prt", "advmod") and c.lower_ == "back" for c in tok.children)
     if tok.pos_ not in ("VERB", "AUX") and not (tok.pos_ == "NOUN" and lemma == "accord"):
         return False
     return lemma in lexicon.REPORTING_VERBS or lemma in lexicon.DENIAL_VERBS
@@ -47,10 +50,23 @@ def _is_reporting(tok: Token) -> bool:
 
 def _nested_report(verb: Token) -> bool:
     """A reporting verb inside what another reporting verb reports ("X said Y said ...")."""
-    for anc in verb.ancestors:
-        if _is_reporting(anc) and any(c.dep_ == "nsubj" for c in anc.children):
+    tok = verb
+    while tok.dep_ in ("ccomp", "xcomp") and tok.head is not tok:
+        tok = tok.head
+        if _is_reporting(tok) and any(c.dep_ == "nsubj" for c in tok.children):
             return True
     return False
+
+
+def _alleged(sent: Span) -> Token | None:
+    """ "X expelled them for allegedly spying": the subject whose allegation it is."""
+    for tok in sent:
+        if tok.lower_ == "allegedly" and not sent.doc[tok.i - 1 : tok.i + 1].text.startswith('"'):
+            root = sent.root
+            subj = next((c for c in root.children if c.dep_ == "nsubj"), None)
+            if subj is not None and subj.i < tok.i and subj.pos_ in ("PROPN", "NOUN"):
+                return subj
+    return None
 
 
 def _subject(verb: Token) -> Token | None:
@@ -78,7 +94,7 @@ def _governs_statement(verb: Token, has_quote: bool) -> bool:
     lemma = verb.lemma_.lower()
     deps = {c.dep_ for c in verb.children}
     if lemma in lexicon.DENIAL_VERBS:
-        return bool(deps & {"dobj", "ccomp", "prep", "nsubjpass", "xcomp"}) or has_quote
+        return bool(deps & {"dobj", "ccomp", "prep", "nsubjpass", "xcomp", "agent"}) or has_quote
     if "ccomp" in deps or "parataxis" in deps:
         return True
     if verb.dep_ in ("parataxis",) or verb.dep_ == "ccomp" and verb.head.i < verb.i:
@@ -201,6 +217,27 @@ def _statement(sent: Span, verb: Token | None, quotes) -> tuple[str, bool]:
     return sent.text.strip().replace("\n", " "), False
 
 
+def _denial_word(tok: Token) -> bool:
+    """A dismissive word used of the thing disputed ("called it groundless", "baseless
+    allegations"), not in passing ("the wrong kind of journalist")."""
+    if tok.lower_ not in lexicon.DENIAL_WORDS:
+        return False
+    if tok.dep_ in ("amod", "compound"):
+        return tok.head.lemma_.lower() in lexicon.DISPUTED_NOUNS
+    return True
+
+
+def _negated_report(verb: Token) -> bool:
+    """The reported clause itself is negated ("said the move was not about ...")."""
+    for child in verb.children:
+        if child.dep_ == "ccomp":
+            if any(c.dep_ == "neg" for c in child.children):
+                return True
+            if any(c.lower_ == "no" and c.dep_ == "det" for c in child.subtree):
+                return True
+    return False
+
+
 def _is_denial(sent: Span, verb: Token | None) -> bool:
     low = sent.text.lower()
     if any(p in low for p in lexicon.NOT_DENIAL_PHRASES):
@@ -209,10 +246,16 @@ def _is_denial(sent: Span, verb: Token | None) -> bool:
         negated = any(c.dep_ == "neg" for c in verb.children)
         if verb.lemma_.lower() in lexicon.DENIAL_VERBS and not negated:
             return True
+        if verb.lemma_.lower() in lexicon.REBUTTAL_VERBS:
+            return True
+        # "But X said ... not ...": a contrasting, negated report answers someone
+        first = sent[0].lower_
+        if first in lexicon.CONTRAST_OPENERS and _negated_report(verb):
+            return True
     if any(p in low for p in lexicon.DENIAL_PHRASES):
         return True
     region = list(verb.subtree) if verb is not None else list(sent)
-    return any(t.lower_ in lexicon.DENIAL_WORDS for t in region)
+    return any(_denial_word(t) for t in region)
 
 
 def find_attributions(index: ActorIndex) -> list[Attribution]:
@@ -254,6 +297,11 @@ def find_attributions(index: ActorIndex) -> list[Attribution]:
                 continue
             speakers_seen.add(speaker)
             items.append(_make(sent_no, sent, speaker, actor, tok, quotes, has_quote=has_quote))
+        if not items:
+            alleged = _alleged(sent)
+            if alleged is not None:
+                speaker, actor = resolver.resolve(alleged)
+                items.append(_make(sent_no, sent, speaker, actor, None, quotes, has_quote))
         if not items and has_quote:
             # a quote carried on from an attributed sentence ("...," she said. "More.")
             prev = found[-1] if found else None

@@ -65,6 +65,8 @@ REPORTING_VERBS = frozenset(
         "testify",
         "tweet",
         "respond",
+        "retort",
+        "hit",
         "reply",
         "counter",
         "remark",
@@ -106,6 +108,11 @@ OBJECT_REPORTING_VERBS = frozenset(
     ]
 )
 
+# Verbs of speaking proper: "X will say ..." frames a quote, it is not a plan.
+SPEECH_VERBS = frozenset(
+    ["say", "tell", "add", "note", "argue", "claim", "insist", "state", "stress", "warn"]
+)
+
 # Reporting verbs that only attribute when they govern a clause or a quote; on their
 # own ("he continued the talks", "she agreed a deal") they are narration.
 WEAK_REPORTING_VERBS = frozenset(
@@ -126,7 +133,23 @@ DENIAL_VERBS = frozenset(
         "repudiate",
         "rubbish",
         "disown",
+        "attack",
+        "slam",
+        "deride",
+        "ridicule",
     ]
+)
+
+# Verbs that frame a statement as an answer to someone ("responded by accusing",
+# "retorted", "countered"): newsroom rebuttal verbs.
+REBUTTAL_VERBS = frozenset(["respond", "retort", "counter", "hit"])
+
+# Sentence openers that set a statement against the one before it.
+CONTRAST_OPENERS = frozenset(["but", "however", "yet"])
+
+# Nouns a dismissive adjective is aimed at when it disputes ("baseless allegations").
+DISPUTED_NOUNS = frozenset(
+    ["claim", "allegation", "accusation", "suggestion", "charge", "report", "story", "rumour"]
 )
 
 # Words that, inside an attributed statement, turn it into a rejection of someone
@@ -143,7 +166,6 @@ DENIAL_WORDS = frozenset(
         "absurd",
         "ridiculous",
         "lies",
-        "lie",
         "fabricated",
         "fabrication",
         "smear",
@@ -214,6 +236,10 @@ PLAN_ADJECTIVES = frozenset(
 FUTURE_TIME_WORDS = frozenset(
     ["next", "tomorrow", "later", "upcoming", "coming", "forthcoming", "soon"]
 )
+
+# Verbs of state, perception and consequence: "will be", "will mean", "will be seen
+# as" describe, they do not schedule an action.
+STATE_VERBS = frozenset(["be", "seem", "mean", "see", "remain", "look", "feel", "need", "help"])
 
 # Days of the week: "on Thursday" with a future or present verb schedules an event.
 WEEKDAYS = frozenset(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])

@@ -60,5 +60,11 @@ def link_denials(
                 score += 0.05
             if score > best_score:
                 best, best_score = claim_ids[i], score
+        if best is None:
+            # nothing shared in words: a story's denial answers its central (first) claim
+            others = [i for i, c in enumerate(claims) if c.speaker != d.speaker]
+            before = [i for i in others if claims[i].sent_no < d.sent_no]
+            pick = (before or others or [None])[0]
+            best = claim_ids[pick] if pick is not None else None
         out.append(best)
     return out

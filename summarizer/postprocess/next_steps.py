@@ -13,7 +13,7 @@ from spacy.tokens import Span, Token
 from summarizer.postprocess import lexicon
 from summarizer.postprocess.actors import ActorIndex
 from summarizer.postprocess.attribution import SpeakerResolver
-from summarizer.postprocess.evidence import span_evidence
+from summarizer.postprocess.evidence import QuoteMap, span_evidence
 from summarizer.schema import NextStep
 
 _WILL = {"will", "'ll", "shall", "wo", "’ll"}
@@ -43,9 +43,40 @@ def _reported(verb: Token) -> bool:
     )
 
 
+def _plan_noun(tok: Token) -> bool:
+    """ "The Lib Dems plan to oppose": the tagger read the verb "plan" as a noun."""
+    return (
+        tok.lemma_.lower() in lexicon.PLAN_VERBS
+        and any(c.dep_ == "nsubj" for c in tok.children)
+        and any(c.dep_ == "xcomp" for c in tok.children)
+    )
+
+
+def _real_plan(verb: Token, marker: str, when: str | None, index: ActorIndex) -> bool:
+    """Drop futures that are not plans: quotes and reports without a date, states
+    ("will be the first time"), negations, and "X will say" framing a quote."""
+    lemma = verb.lemma_.lower()
+    if any(c.dep_ == "neg" for c in verb.children):
+        return False
+    if when is not None:
+        return lemma not in lexicon.SPEECH_VERBS and (lemma != "be" or marker == "plan")
+    if marker == "would":
+        return False
+    if index.quotes.inside(verb.idx):
+        return False
+    if lemma in lexicon.STATE_VERBS and marker != "plan":
+        return False
+    if lemma in lexicon.SPEECH_VERBS:
+        return False
+    if verb.dep_ == "advcl":
+        # "..., while Y will represent Z": a clause of its own with its own subject
+        return any(c.dep_ == "nsubj" for c in verb.children)
+    return verb.dep_ not in ("relcl", "acl")
+
+
 def _future_marker(verb: Token) -> str | None:
     """Which future cue governs this verb, if any."""
-    if verb.pos_ not in ("VERB", "AUX"):
+    if verb.pos_ not in ("VERB", "AUX") and not _plan_noun(verb):
         return None
     auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
     lowers = {a.lower_ for a in auxes}
@@ -59,7 +90,9 @@ def _future_marker(verb: Token) -> str | None:
     for c in verb.children:
         if c.dep_ == "xcomp" and any(g.lower_ == "to" for g in c.children):
             lemma = verb.lemma_.lower()
-            if verb.tag_ in _PRESENT_TAGS | {"VBG"} or any(a.tag_ in _PRESENT_TAGS for a in auxes):
+            if verb.tag_ in _PRESENT_TAGS | {"VBG", "NN"} or any(
+                a.tag_ in _PRESENT_TAGS for a in auxes
+            ):
                 if lemma in lexicon.PLAN_VERBS or verb.lower_ in lexicon.PLAN_ADJECTIVES:
                     return "plan"
                 if lemma == "be":
@@ -73,27 +106,36 @@ def _future_marker(verb: Token) -> str | None:
     return None
 
 
-def _time_expression(verb: Token, sent: Span) -> tuple[str | None, bool]:
-    """The DATE/TIME phrase of the verb's clause as written, and whether it points forward."""
+def _time_expression(verb: Token, sent: Span, quotes: QuoteMap) -> tuple[str | None, bool]:
+    """The DATE/TIME phrase of the verb's clause as written, and whether it points forward.
+
+    A forward one ("on Thursday", "next month") wins over a duration ("three days").
+    """
     doc = sent.doc
     clause = {t.i for t in verb.subtree}
-    best = None
+    verb_quoted = quotes.inside(verb.idx)
+    found = []
     for ent in sent.ents:
         if ent.label_ not in ("DATE", "TIME") or ent.root.i not in clause:
             continue
+        if not verb_quoted and quotes.inside(ent.start_char):
+            continue  # a date inside a quote belongs to the quote, not to "X will say"
         start = ent.start
         head = ent.root.head
         if ent.root.dep_ == "pobj" and head.lower_ in _TIME_PREPS and head.i == ent.start - 1:
             start = head.i
-        best = doc[start : ent.end]
-        break
-    if best is None:
+            if start > sent.start and doc[start - 1].lower_ in lexicon.FUTURE_TIME_WORDS:
+                start -= 1
+        span = doc[start : ent.end]
+        words = span.text.lower().split()
+        forward = any(w in lexicon.FUTURE_TIME_WORDS for w in words) or (
+            any(w in lexicon.WEEKDAYS for w in words) and start < ent.start
+        )
+        found.append((forward, start < ent.start, span))
+    if not found:
         return None, False
-    low = best.text.lower()
-    forward = any(w in low.split() for w in lexicon.FUTURE_TIME_WORDS) or any(
-        d in low for d in lexicon.WEEKDAYS
-    )
-    return best.text.replace("\n", " "), forward
+    forward, _, span = max(found, key=lambda f: (f[0], f[1]))
+    return span.text.replace("\n", " "), forward
 
 
 def _action(verb: Token) -> str:
@@ -147,16 +189,22 @@ def find_next_steps(index: ActorIndex) -> list[NextStep]:
             continue
         seen: set[str | None] = set()
         for tok in sent:
-            if tok.pos_ not in ("VERB", "AUX") or tok.dep_ in ("aux", "auxpass"):
+            if tok.dep_ in ("aux", "auxpass"):
+                continue
+            if tok.pos_ not in ("VERB", "AUX") and not _plan_noun(tok):
                 continue
             marker = _future_marker(tok)
-            when, forward = _time_expression(tok, sent)
+            when, forward = _time_expression(tok, sent, index.quotes)
+            if marker is not None and not _real_plan(tok, marker, when, index):
+                continue
             if marker is None:
                 # present tense scheduled by a forward time expression
                 present = tok.tag_ in _PRESENT_TAGS or any(
                     c.dep_ in ("aux", "auxpass") and c.tag_ in _PRESENT_TAGS for c in tok.children
                 )
                 if not (present and forward and tok.dep_ in ("ROOT", "conj", "ccomp")):
+                    continue
+                if tok.lemma_.lower() in lexicon.STATE_VERBS:
                     continue
             if _conditional(tok):
                 continue
@@ -166,7 +214,7 @@ def find_next_steps(index: ActorIndex) -> list[NextStep]:
                 if c.dep_ == "xcomp" and marker == "plan":
                     target = c
                     if when is None:
-                        when, _ = _time_expression(c, sent)
+                        when, _ = _time_expression(c, sent, index.quotes)
             actor = _actor(tok, resolver)
             if actor in seen:
                 continue

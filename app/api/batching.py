@@ -74,7 +74,6 @@ class MicroBatcher:
     def submit(self, backend: str, pipeline: Any, cleans: list[Any]) -> list[asyncio.Future]:
         """Queue all of cleans or none of them (QueueFull); never awaits, so it is atomic."""
         if len(cleans) > self.room():
-            self.metrics.rejected.labels("queue_full").inc()
             raise QueueFull
         loop = asyncio.get_running_loop()
         futures = []

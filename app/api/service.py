@@ -175,6 +175,7 @@ class Service:
         return [p.error or p.brief for p in prepared]
 
     def _overloaded(self) -> ApiError:
+        self.metrics.rejected.labels("queue_full").inc()
         retry = str(self.settings.retry_after_s)
         return ApiError(
             429, "overloaded", "too many articles waiting; retry later", {"Retry-After": retry}

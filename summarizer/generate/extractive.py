@@ -122,7 +122,8 @@ def central_sentences(sents: Sequence[Span], k: int = 3) -> list[Span]:
             return 0.0
         centrality = sum(math.log1p(tf[lem]) for lem in lemmas) / math.sqrt(len(lemmas) + 4)
         overlap = len(lemmas & lead_terms) / math.sqrt(len(lemmas) + 1)
-        return centrality + 0.5 * overlap + 1.5 / (1 + pos)
+        # News is written as an inverted pyramid: early sentences carry the story.
+        return centrality + 0.5 * overlap + 4.0 / (1 + pos)
 
     ranked = sorted(range(1, len(usable)), key=lambda i: -score(i, usable[i]))
     chosen = sorted([0, *ranked[: k - 1]])

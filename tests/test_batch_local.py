@@ -140,7 +140,8 @@ def test_resume_briefs_only_what_is_missing(tmp_path):
         ({"engine": "spark"}, "unknown engine"),
         ({"ray_address": "auto"}, "--engine ray"),
         ({"resume": True, "overwrite": True}, "contradict"),
-        ({"backend": "nonesuch"}, "unknown backend"),
+        ({"backend": "nonesuch", "workers": 1}, "unknown backend"),
+        ({"backend": "nonesuch", "engine": "ray"}, "unknown backend"),
     ],
 )
 def test_bad_arguments_are_refused_before_any_work(tmp_path, options, message):
@@ -148,3 +149,16 @@ def test_bad_arguments_are_refused_before_any_work(tmp_path, options, message):
     with pytest.raises(BadArguments, match=message):
         run_batch(_job(tmp_path, [tmp_path / "feed"], **options))
     assert not (tmp_path / "out.jsonl").exists()
+
+
+def _unavailable_pipeline():
+    from summarizer.errors import ModelUnavailable
+
+    raise ModelUnavailable("model /models/nowhere not found")
+
+
+def test_workers_that_cannot_load_their_model_stop_the_run_with_the_reason(tmp_path):
+    write_articles(tmp_path / "feed", 4)
+    job = _job(tmp_path, [tmp_path / "feed"], workers=2)
+    with pytest.raises(BadArguments, match="nowhere not found"):
+        run_batch(job, factory=_unavailable_pipeline)

@@ -24,25 +24,34 @@ from summarizer.batch.inputs import Item
 from summarizer.batch.worker import (
     PipelineFactory,
     Result,
+    WorkerSetupError,
     brief_chunk,
     error_result,
     limit_threads,
     make_pipeline,
 )
+from summarizer.errors import NewsumError
 
 OnResults = Callable[[list[Result]], None]
 
 _pipeline = None  # the worker process's Pipeline, built once by _init_worker
+_setup_error: str | None = None
 
 
 def _init_worker(factory: PipelineFactory) -> None:
-    global _pipeline
+    # An initializer that raises only breaks the pool, with no message; keep it for later.
+    global _pipeline, _setup_error
     limit_threads()
-    _pipeline = factory()
+    try:
+        _pipeline = factory()
+    except Exception as exc:
+        _setup_error = str(exc) if isinstance(exc, NewsumError) else f"{type(exc).__name__}: {exc}"
     limit_threads()
 
 
 def _run_chunk(items: list[Item]) -> list[Result]:
+    if _setup_error is not None:
+        raise WorkerSetupError(_setup_error)
     return brief_chunk(_pipeline, items)
 
 
@@ -53,8 +62,11 @@ def chunked(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
 
 
 def _context():
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["summarizer.batch.preload"])
+    return context
 
 
 def run_local(
@@ -116,6 +128,8 @@ def _run_pool(
                     except BrokenProcessPool:
                         broken.append((chunk, attempts + 1))
                         continue
+                    except WorkerSetupError:
+                        raise
                     except Exception as exc:  # e.g. a result that cannot be pickled
                         reason = f"worker failed: {type(exc).__name__}: {exc}"
                         results = [error_result(item, reason) for item in chunk]

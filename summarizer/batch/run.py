@@ -10,13 +10,20 @@ from __future__ import annotations
 import math
 import os
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TextIO
 
 from summarizer.batch.inputs import Item, NoInputs, discover
 from summarizer.batch.output import LineAppender, scan_done
 from summarizer.batch.progress import Counts, progress_for
-from summarizer.batch.worker import PipelineFactory, Result
+from summarizer.batch.worker import (
+    PipelineFactory,
+    Result,
+    WorkerSetupError,
+    error_result,
+    make_pipeline,
+)
 from summarizer.errors import NewsumError
 
 ENGINES = ("local", "ray")
@@ -89,13 +96,6 @@ def run_batch(
 ) -> Counts:
     """Run the job; returns the counts (``failed > 0`` means some inputs went to errors)."""
     check(job)
-    if factory is None:
-        from summarizer.generate import get_generator
-
-        try:
-            get_generator(job.backend, job.model)
-        except NewsumError as exc:
-            raise BadArguments(str(exc)) from None
     try:
         items = list(discover(job.inputs))
     except NoInputs as exc:
@@ -109,6 +109,7 @@ def run_batch(
     bad = [item for item in items if item.error]
     todo = [item for item in items if not item.error and item.id not in done_ids]
     counts = Counts(total=len(bad) + len(todo), skipped=len(items) - len(bad) - len(todo))
+    factory = _checked_factory(job, factory, len(todo)) if todo else factory
 
     with (
         LineAppender(job.out, truncate=not job.resume) as out,
@@ -127,17 +128,45 @@ def run_batch(
             errors.sync()
             progress.update()
 
-        from summarizer.batch.worker import error_result
-
         if bad:
             on_results([error_result(item, item.error or "bad input") for item in bad])
         if todo:
-            _run_engine(job, todo, on_results, factory)
+            try:
+                _run_engine(job, todo, on_results, factory)
+            except WorkerSetupError as exc:
+                raise BadArguments(str(exc)) from None
     return counts
 
 
+def _workers(job: BatchJob, n: int) -> int:
+    return min(job.workers or os.cpu_count() or 1, n)
+
+
+def _checked_factory(
+    job: BatchJob, factory: PipelineFactory | None, n: int
+) -> PipelineFactory | None:
+    """Refuse an unknown backend or a missing model before the output is touched, where
+    that is cheap: one worker builds its Pipeline here anyway, and Ray's start is slow
+    enough. A process pool checks in its workers instead (the parent never imports spaCy),
+    and the run stops at the first chunk."""
+    if job.engine == "local" and _workers(job, n) == 1:
+        try:
+            pipeline = (factory or partial(make_pipeline, job.backend, job.model))()
+        except NewsumError as exc:
+            raise BadArguments(str(exc)) from None
+        return lambda: pipeline
+    if job.engine == "ray" and factory is None:
+        from summarizer.generate import get_generator
+
+        try:
+            get_generator(job.backend, job.model)
+        except NewsumError as exc:
+            raise BadArguments(str(exc)) from None
+    return factory
+
+
 def _run_engine(job: BatchJob, todo: list[Item], on_results, factory) -> None:
-    workers = min(job.workers or os.cpu_count() or 1, len(todo))
+    workers = _workers(job, len(todo))
     chunk = _chunk_size(job, len(todo))
     if job.engine == "ray":
         from summarizer.batch.ray_engine import run_ray

@@ -83,6 +83,13 @@ def brief_chunk(pipeline: Any, items: Sequence[Item]) -> list[Result]:
 PipelineFactory = Callable[[], Any]
 
 
+class WorkerSetupError(NewsumError):
+    """A worker could not build its Pipeline (unknown backend, missing model): the run
+    stops, since every other worker would fail the same way."""
+
+    code = "worker_setup_failed"
+
+
 def make_pipeline(backend: str = "extractive", model: str | None = None) -> Any:
     """The real Pipeline, loaded (the default factory of every engine)."""
     from summarizer.pipeline import Pipeline

@@ -11,7 +11,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -88,6 +91,8 @@ class LocalWeb:
                     web._cond.notify_all()
                 if self.path == "/api/auth.test":
                     answer = {"ok": True, "team_id": "T1", "user_id": BOT_USER, "bot_id": "B1"}
+                elif self.path == "/api/chat.postMessage" and body.get("channel") == "C0PRIVATE":
+                    answer = {"ok": False, "error": "not_in_channel"}
                 elif self.path == "/api/chat.postMessage":
                     answer = {"ok": True, "channel": body.get("channel"), "ts": "1800000000.1"}
                 else:  # a response_url
@@ -361,26 +366,56 @@ def test_mention_in_a_thread_is_answered_in_that_thread(bot: str, web: LocalWeb)
     assert f"Bearer {BOT_TOKEN}" in auth
 
 
-def test_shortcut_briefs_the_message_in_its_thread(bot: str, web: LocalWeb):
+def shortcut(text: str, ts: str, response_url: str, channel: str = "C0DESK") -> str:
     payload = {
         "type": "message_action",
         "callback_id": "brief_message",
         "trigger_id": f"{time.time_ns()}.shortcut",
-        "response_url": web.response_url(),
+        "response_url": response_url,
         "team": {"id": "T1", "domain": "newsroom"},
-        "channel": {"id": "C0DESK", "name": "desk"},
+        "channel": {"id": channel, "name": "desk"},
         "user": {"id": "U0EDITOR", "name": "editor"},
-        "message": {"type": "message", "user": "U0REPORTER", "text": sample_text(),
-                    "ts": "1700000300.000300"},
-        "message_ts": "1700000300.000300",
+        "message": {"type": "message", "user": "U0REPORTER", "text": text, "ts": ts},
+        "message_ts": ts,
         "api_app_id": "A1",
         "token": "legacy",
-    }  # fmt: skip
-    response, _ = post_signed(bot, urlencode({"payload": json.dumps(payload)}), FORM)
-    assert response.status_code == 200
+    }
+    return urlencode({"payload": json.dumps(payload)})
+
+
+def test_shortcut_briefs_the_message_in_its_thread(bot: str, web: LocalWeb):
+    body = shortcut(sample_text(), "1700000300.000300", web.response_url())
+    response, elapsed = post_signed(bot, body, FORM)
+    assert response.status_code == 200 and elapsed < SLACK_ACK_LIMIT_S / 2
 
     reply = web.wait_for_thread("C0DESK", "1700000300.000300")
     assert_valid_block_kit(reply)
+
+
+def test_shortcut_where_the_bot_cannot_post_answers_privately(bot: str, web: LocalWeb):
+    response_url = web.response_url()
+    body = shortcut(sample_text(), "1700000350.000350", response_url, channel="C0PRIVATE")
+    post_signed(bot, body, FORM)
+
+    [message] = web.wait_for(response_url.removeprefix(web.url))
+    assert message["response_type"] == "ephemeral"
+    assert_valid_block_kit(message)
+
+
+def test_brief_without_an_article_explains_itself(bot: str, web: LocalWeb):
+    response_url = web.response_url()
+    response, _ = post_signed(bot, slash_command("   ", response_url), FORM)
+    assert response.status_code == 200
+    assert response.text.startswith("Give me an article to brief")
+    time.sleep(0.3)
+    assert web.posts(response_url.removeprefix(web.url)) == []
+
+
+def test_url_verification_is_answered(bot: str):
+    body = json.dumps({"token": "legacy", "challenge": "c-123", "type": "url_verification"})
+    response, _ = post_signed(bot, body, "application/json")
+    assert response.status_code == 200
+    assert response.json() == {"challenge": "c-123"}
 
 
 def test_a_bad_signature_is_rejected(bot: str, web: LocalWeb):
@@ -486,3 +521,67 @@ def test_a_brief_too_big_for_slack_is_clipped_to_valid_block_kit(bot: str, web: 
     assert_valid_block_kit(message)
     fields = [f["text"] for b in message["blocks"] for f in b.get("fields", [])]
     assert any(f.endswith("\u2026") for f in fields)  # the long quotes were clipped cleanly
+
+
+def newsum_command() -> list[str]:
+    script = Path(sys.executable).with_name("newsum")
+    return (
+        [str(script)]
+        if script.exists()
+        else [sys.executable, "-c", "from app.cli import main; main()"]
+    )
+
+
+def test_newsum_slack_runs_the_bot_from_the_environment(web: LocalWeb, newsum_api: str):
+    port = int(free_port_url().rsplit(":", 1)[1])
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "NEWSUM_"))}
+    env |= {
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_API_URL": f"{web.url}/api/",
+        "NEWSUM_API_URL": newsum_api,
+        "NEWSUM_API_KEY": "test-api-key",
+        "BRIEF_VISIBILITY": "ephemeral",
+    }
+    proc = subprocess.Popen(
+        [*newsum_command(), "slack", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            assert proc.poll() is None, proc.stderr.read().decode()
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline, "newsum slack did not start"
+            time.sleep(0.1)
+
+        response_url = web.response_url()
+        response, elapsed = post_signed(
+            f"{base}/slack/events", slash_command(sample_text(), response_url), FORM
+        )
+        assert response.status_code == 200 and elapsed < SLACK_ACK_LIMIT_S / 2
+        [message] = web.wait_for(response_url.removeprefix(web.url))
+        assert message["response_type"] == "ephemeral"  # BRIEF_VISIBILITY
+        assert_valid_block_kit(message)
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def test_newsum_slack_socket_mode_needs_an_app_token():
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "NEWSUM_"))}
+    env["SLACK_BOT_TOKEN"] = BOT_TOKEN
+    done = subprocess.run(
+        [*newsum_command(), "slack", "--socket-mode"], env=env, capture_output=True, timeout=60
+    )
+    assert done.returncode == 2
+    assert done.stderr.decode().strip().splitlines() == [
+        "newsum: error: SLACK_APP_TOKEN (xapp-\u2026) is required in Socket Mode"
+    ]

@@ -61,16 +61,24 @@ _STATUS_CODES = {
 
 
 def _validation_message(exc: RequestValidationError) -> str:
+    errs = list(exc.errors())
+    if len(errs) > 1:  # "or null" branches of optional fields add noise, not news
+        errs = [e for e in errs if e.get("type") != "none_required"] or errs
     parts = []
-    for err in exc.errors()[:5]:
-        loc = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
+    for err in errs[:5]:
+        loc = ".".join(str(p) for p in err.get("loc", ()) if p != "body" and not _is_branch(p))
         msg = str(err.get("msg", "invalid")).removeprefix("Value error, ")
         if err.get("type") == "json_invalid":
-            msg = "the body is not valid JSON"
+            msg, loc = "the body is not valid JSON", ""
         elif err.get("type") == "model_attributes_type":
             msg = "the body must be a JSON object sent as Content-Type: application/json"
         parts.append(f"{loc}: {msg}" if loc else msg)
     return "; ".join(parts) or "invalid request"
+
+
+def _is_branch(part: object) -> bool:
+    """pydantic's names for union branches in a location ("constrained-str", "function-...")."""
+    return isinstance(part, str) and ("-" in part or "[" in part)
 
 
 def install(app: FastAPI) -> None:
@@ -93,6 +101,8 @@ def install(app: FastAPI) -> None:
     async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = _STATUS_CODES.get(exc.status_code, "http_error")
         message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
+        if exc.status_code == 400:  # FastAPI could not even decode the body
+            message = "the body cannot be parsed; send UTF-8 JSON"
         return error_response(exc.status_code, code, message, getattr(exc, "headers", None))
 
     @app.exception_handler(Exception)

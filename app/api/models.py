@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from app.api.errors import ErrorBody
 from summarizer.schema import StructuredSummary
 
 SOURCES = ("text", "html", "url")
+BACKEND_PATTERN = r"^[A-Za-z0-9_.-]{1,40}$"
 
 
 class SummarizeRequest(BaseModel):
@@ -31,16 +32,18 @@ class SummarizeRequest(BaseModel):
     # OpenAPI "oneOf required" says exactly what the validator below enforces.
     text: str | SkipJsonSchema[None] = Field(None, description="The article as plain text.")
     html: str | SkipJsonSchema[None] = Field(None, description="The article page as HTML.")
-    url: str | SkipJsonSchema[None] = Field(
-        None, max_length=2048, description="An http(s) URL to fetch (SSRF-guarded)."
+    # (Constraints sit on the str, not the union: a null must pass as "absent".)
+    url: Annotated[str, StringConstraints(max_length=2048)] | SkipJsonSchema[None] = Field(
+        None, description="An http(s) URL to fetch (SSRF-guarded)."
     )
-    title: str | SkipJsonSchema[None] = Field(
-        None, max_length=1000, description="The article's headline, if known."
+    title: Annotated[str, StringConstraints(max_length=1000)] | SkipJsonSchema[None] = Field(
+        None, description="The article's headline, if known."
     )
-    backend: str | SkipJsonSchema[None] = Field(
-        None,
-        pattern=r"^[A-Za-z0-9_.-]{1,40}$",
-        description="extractive | seq2seq | llm | ct2 | auto; default from NEWSUM_BACKEND.",
+    backend: Annotated[str, StringConstraints(pattern=BACKEND_PATTERN)] | SkipJsonSchema[None] = (
+        Field(
+            None,
+            description="extractive | seq2seq | llm | ct2 | auto; default from NEWSUM_BACKEND.",
+        )
     )
     format: Literal["json", "markdown"] = Field(
         "json", description="json: the StructuredSummary; markdown: text/markdown."

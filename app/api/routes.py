@@ -19,6 +19,7 @@ MARKDOWN = "text/markdown; charset=utf-8"
 
 def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     reasons = {
+        400: "The body cannot be parsed (not UTF-8 JSON).",
         401: "Missing or wrong API key (when NEWSUM_API_KEYS is set).",
         413: "Body, article or batch over its limit (the message names it).",
         422: "Invalid request or an article that cannot be briefed.",
@@ -110,7 +111,7 @@ async def schema() -> dict[str, Any]:
             "description": "The brief: JSON, or Markdown when format is markdown.",
             "content": {MARKDOWN.split(";")[0]: {"schema": {"type": "string"}}},
         },
-        **_errors(401, 413, 422, 429, 500, 503, 504),
+        **_errors(400, 401, 413, 422, 429, 500, 503, 504),
     },
 )
 async def summarize(body: SummarizeRequest, svc: Service = Depends(service)) -> Response:
@@ -127,7 +128,7 @@ async def summarize(body: SummarizeRequest, svc: Service = Depends(service)) -> 
 @v1.post(
     "/summarize/batch",
     response_model=BatchResponse,
-    responses=_errors(401, 413, 422, 429, 500),
+    responses=_errors(400, 401, 413, 422, 429, 500, 503, 504),
 )
 async def summarize_batch(body: BatchRequest, svc: Service = Depends(service)) -> Any:
     """Brief many articles; each gets its brief or its own error."""

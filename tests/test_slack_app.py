@@ -70,3 +70,24 @@ def test_the_bot_never_loads_the_nlp_stack():
         "assert not heavy, heavy\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_socket_mode_uses_the_app_token_and_slack_api_url(monkeypatch):
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from app.slack import server
+
+    started = []
+    monkeypatch.setattr(SocketModeHandler, "start", lambda self: started.append(self))
+    settings = SlackSettings(
+        slack_bot_token="xoxb-1",
+        slack_app_token="xapp-1",
+        slack_api_url="http://127.0.0.1:9/api/",
+        slack_token_verification=False,
+    )
+    server.run_socket_mode(settings)
+    [handler] = started
+    handler.close()  # the client's worker threads start with it, though it never connected
+    assert handler.app_token == "xapp-1"
+    assert handler.client.web_client.base_url == "http://127.0.0.1:9/api/"
+    assert handler.client.web_client.token == "xapp-1"

@@ -86,7 +86,12 @@ def test_bad_input_passes_on_the_api_message():
 
 @pytest.mark.parametrize(
     ("status", "expected"),
-    [(401, "rejected the bot's API key"), (500, "on its side (error 500)"), (418, "error 418")],
+    [
+        (401, "rejected the bot's API key"),
+        (500, "on its side (error 500)"),
+        (504, "took too long"),
+        (418, "error 418"),
+    ],
 )
 def test_other_errors_are_short_and_plain(status, expected):
     client = make_client(lambda request: httpx.Response(status, text="Traceback (most recent..."))

@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 # Status codes worth one retry after Retry-After: the API is overloaded, not broken.
 RETRYABLE = frozenset({429, 503})
 MAX_MESSAGE_CHARS = 300
+TOO_SLOW = "newsum took too long to answer. Please try again, or send a shorter text."
 
 
 class BriefError(Exception):
@@ -65,6 +66,8 @@ def friendly_message(response: httpx.Response) -> str:
     detail = _api_error_message(response)
     if status in RETRYABLE:
         return "newsum is busy right now. Please try again in a minute."
+    if status == 504:
+        return TOO_SLOW
     if status in (401, 403):
         return "newsum rejected the bot's API key. Please tell whoever runs the bot."
     if 400 <= status < 500 and detail:
@@ -130,9 +133,7 @@ class NewsumClient:
             return self._http.post("/v1/summarize", json=payload)
         except httpx.TimeoutException:
             log.warning("newsum API timed out", exc_info=True)
-            raise BriefError(
-                "newsum took too long to answer. Please try again, or send a shorter text."
-            ) from None
+            raise BriefError(TOO_SLOW) from None
         except httpx.HTTPError:
             log.warning("newsum API unreachable", exc_info=True)
             raise BriefError(

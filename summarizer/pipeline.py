@@ -9,11 +9,14 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 
 from summarizer import analyse
+from summarizer.faithfulness import check_draft
 from summarizer.generate import Article, Draft, Generator, get_generator
+from summarizer.generate.extractive import ExtractiveGenerator
 from summarizer.ingest import DEFAULT_MAX_CHARS, CleanText, ingest
-from summarizer.postprocess import extract
+from summarizer.postprocess import Extraction, extract
 from summarizer.schema import Meta, StructuredSummary
 
 
@@ -35,6 +38,7 @@ class Pipeline:
         self.max_chars = max_chars
         self.max_claims = max_claims
         self.max_actors = max_actors
+        self._extractive: Generator | None = None
 
     def load(self) -> Pipeline:
         """Load every model now rather than on first use (for servers' readiness)."""
@@ -74,6 +78,8 @@ class Pipeline:
         docs = list(analyse.parse_many([c.text for c in items]))
         articles = [Article(text=c.text, doc=d, title=c.title) for c, d in zip(items, docs)]
         drafts = self.generator.generate(articles)
+        if not self.generator.extractive:
+            drafts = [self._guard(article, draft) for article, draft in zip(articles, drafts)]
         per_item = (time.perf_counter() - started) * 1000 / max(1, len(items))
         briefs = []
         for clean, article, draft in zip(items, articles, drafts):
@@ -83,11 +89,26 @@ class Pipeline:
             briefs.append(brief)
         return briefs
 
+    def _guard(self, article: Article, draft: Draft) -> Draft:
+        """Generated text may name only what the source names (see faithfulness.py)."""
+        return check_draft(draft, article, lambda: self._fallback.generate([article])[0])
+
+    @property
+    def _fallback(self) -> Generator:
+        """The extractive generator a failed guard falls back to (cheap: no weights)."""
+        if self._extractive is None:
+            self._extractive = ExtractiveGenerator()
+        return self._extractive
+
     def _assemble(
         self, clean: CleanText, article: Article, draft: Draft, with_source: bool
     ) -> StructuredSummary:
         extraction = extract(article.doc, max_claims=self.max_claims, max_actors=self.max_actors)
         warnings = list(draft.warnings)
+        if draft.items:
+            extraction, note = merge_items(extraction, draft.items)
+            if note:
+                warnings.append(note)
         if clean.language != "en":
             warnings.append(
                 f"article language looks like {clean.language!r}; extraction is tuned for English"
@@ -109,6 +130,44 @@ class Pipeline:
             ),
             source=clean.text if with_source else None,
         )
+
+
+def merge_items(extraction: Extraction, items: dict) -> tuple[Extraction, str | None]:
+    """Add a generator's grounded claims, denials and next steps to the rule-based ones.
+
+    An item is added only when no rule-based item of its kind already cites an
+    overlapping stretch of the source; ids are renumbered so they stay "c1", "c2", ...
+    """
+
+    def overlaps(ev, others) -> bool:
+        return any(ev.start < o.evidence.end and o.evidence.start < ev.end for o in others)
+
+    claims = list(extraction.claims)
+    denials = list(extraction.denials)
+    next_steps = list(extraction.next_steps)
+    added = 0
+    for kind, target in (("claims", claims), ("denials", denials), ("next_steps", next_steps)):
+        for item in items.get(kind) or []:
+            if not overlaps(item.evidence, target):
+                target.append(item)
+                added += 1
+    renamed = {}
+    for i, claim in enumerate(claims, 1):
+        renamed[claim.id] = f"c{i}"
+    claims = [c.model_copy(update={"id": f"c{i}"}) for i, c in enumerate(claims, 1)]
+    denials = [
+        d.model_copy(update={"id": f"d{i}", "rebuts": renamed.get(d.rebuts, d.rebuts)})
+        for i, d in enumerate(denials, 1)
+    ]
+    merged = replace(extraction, claims=claims, denials=denials, next_steps=next_steps)
+    proposed, grounded = items.get("proposed", 0), items.get("grounded", 0)
+    note = None
+    if proposed:
+        note = (
+            f"llm: {grounded} of {proposed} proposed claims/denials/next steps were found "
+            f"in the source; {added} added to the rule-based extraction"
+        )
+    return merged, note
 
 
 _default: Pipeline | None = None

@@ -35,6 +35,11 @@ class Draft:
     summary: str
     warnings: list[str] = field(default_factory=list)
     truncated: bool = False
+    #: Structured items a generator proposes beyond headline and summary (the llm backend):
+    #: ``{"claims": [Claim], "denials": [Denial], "next_steps": [NextStep]}``, already
+    #: grounded in the source (evidence offsets real). The pipeline merges them with the
+    #: rule-based extraction; None when the generator proposes none.
+    items: dict[str, list] | None = None
 
 
 class Generator(ABC):
@@ -45,6 +50,10 @@ class Generator(ABC):
     extractive: ClassVar[bool] = False
 
     model: str | None = None
+
+    def load(self) -> Generator:
+        """Load weights now (idempotent, thread-safe); generate() loads lazily otherwise."""
+        return self
 
     @abstractmethod
     def generate(self, articles: Sequence[Article]) -> list[Draft]:

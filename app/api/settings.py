@@ -38,6 +38,16 @@ class Settings(BaseSettings):
     model: str | None = Field(None, description="Model dir or hub id for the default backend.")
     preload: bool = Field(True, description="Load the default backend at startup.")
 
+    @field_validator("backend", mode="before")
+    @classmethod
+    def _default_backend(cls, value: object) -> object:
+        return value or "extractive"  # the Dockerfile sets "" when no model was baked
+
+    @field_validator("model", mode="before")
+    @classmethod
+    def _no_model(cls, value: object) -> object:
+        return value or None
+
     @field_validator("api_keys", "fetch_allowlist", mode="before")
     @classmethod
     def _split_commas(cls, value: object) -> object:

@@ -88,6 +88,21 @@ class ActorIndex:
                 return a
         return None
 
+    def person_by_surname(self, phrase: str) -> ActorInfo | None:
+        """ "Ms Hewitt" -> the person whose name ends in Hewitt (the NER missed the mention)."""
+        words = phrase.replace(".", "").split()
+        if not 1 <= len(words) <= 2 or not words[-1][:1].isupper():
+            return None
+        if len(words) == 2 and words[0].lower() not in lexicon.HONORIFICS:
+            return None
+        surname = words[-1].lower()
+        hits = [
+            a
+            for a in self.actors.values()
+            if a.type == "person" and a.name.lower().split()[-1] == surname
+        ]
+        return hits[0] if len(hits) == 1 else None
+
     def last_before(
         self, char: int, types: set[str], gender: str | None = None, outside_quotes: bool = True
     ) -> ActorInfo | None:
@@ -252,6 +267,8 @@ def build_actor_index(doc: Doc, quotes: QuoteMap | None = None) -> ActorIndex:
     # pass 1: multi-word persons, organisations, places, groups
     for ent in ents:
         label = ent.label_
+        if ent[0].lower_.rstrip(".") in lexicon.HONORIFICS and len(ent) > 1:
+            label = "PERSON"  # "Ms Quell" tagged ORG: the honorific settles it
         if label == "PERSON":
             name, gender = _strip_person(ent)
             gender = gender or _honorific_before(ent)

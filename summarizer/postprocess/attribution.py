@@ -174,6 +174,9 @@ class SpeakerResolver:
                 return inner.name, inner
         # "the prime minister", "the Tory leader": a title some actor holds
         phrase = _speaker_phrase(tok)
+        person = index.person_by_surname(phrase)
+        if person is not None:
+            return person.name, person
         key = normalise(phrase)
         for a in index.actors.values():
             if (
@@ -247,6 +250,9 @@ def _is_denial(sent: Span, verb: Token | None) -> bool:
         if verb.lemma_.lower() in lexicon.DENIAL_VERBS and not negated:
             return True
         if verb.lemma_.lower() in lexicon.REBUTTAL_VERBS:
+            return True
+        # "insisted it had not ...": an insistence on a negative answers a charge
+        if verb.lemma_.lower() in lexicon.INSIST_VERBS and _negated_report(verb):
             return True
         # "But X said ... not ...": a contrasting, negated report answers someone
         first = sent[0].lower_

@@ -144,6 +144,9 @@ DENIAL_VERBS = frozenset(
 # "retorted", "countered"): newsroom rebuttal verbs.
 REBUTTAL_VERBS = frozenset(["respond", "retort", "counter", "hit"])
 
+# Verbs of insisting: with a negated clause they deny ("insisted it had not ...").
+INSIST_VERBS = frozenset(["insist", "maintain"])
+
 # Sentence openers that set a statement against the one before it.
 CONTRAST_OPENERS = frozenset(["but", "however", "yet"])
 

@@ -19,7 +19,18 @@ from summarizer.schema import NextStep
 _WILL = {"will", "'ll", "shall", "wo", "’ll"}
 _TIME_PREPS = {"on", "by", "in", "from", "until", "before", "after", "next", "during", "at"}
 _PRESENT_TAGS = {"VBZ", "VBP"}
-_LEFT_SKIP = {"nsubj", "nsubjpass", "punct", "cc", "conj", "mark", "advmod"}
+_LEFT_SKIP = {
+    "nsubj",
+    "nsubjpass",
+    "punct",
+    "cc",
+    "conj",
+    "mark",
+    "advmod",
+    "aux",
+    "auxpass",
+    "neg",
+}
 
 
 def _conditional(verb: Token) -> bool:
@@ -30,6 +41,11 @@ def _conditional(verb: Token) -> bool:
                 return True
         if t.dep_ in ("ROOT",):
             break
+    for c in verb.children:
+        if c.dep_ == "advcl" and any(
+            g.dep_ == "mark" and g.lower_ in ("if", "unless") for g in c.children
+        ):
+            return True  # "If the talks fail, the union will strike"
     return any(c.dep_ == "aux" and c.lower_ in ("could", "might", "may") for c in verb.children)
 
 
@@ -43,12 +59,33 @@ def _reported(verb: Token) -> bool:
     )
 
 
+def _to_complement(tok: Token) -> Token | None:
+    """The "to"-infinitive a plan word governs ("plans to oppose", "due to vote")."""
+    for c in tok.children:
+        if c.dep_ in ("xcomp", "acl") and any(g.lower_ == "to" for g in c.children):
+            return c
+    return None
+
+
 def _plan_noun(tok: Token) -> bool:
     """ "The Lib Dems plan to oppose": the tagger read the verb "plan" as a noun."""
     return (
         tok.lemma_.lower() in lexicon.PLAN_VERBS
-        and any(c.dep_ == "nsubj" for c in tok.children)
-        and any(c.dep_ == "xcomp" for c in tok.children)
+        and tok.tag_ == "NN"
+        and tok.dep_ == "ROOT"
+        and any(c.dep_ in ("nsubj", "compound") for c in tok.children)
+        and _to_complement(tok) is not None
+    )
+
+
+def _plan_adjective(tok: Token) -> bool:
+    """ "is due to vote", "are set to announce": a present "be" + scheduling adjective."""
+    return (
+        tok.lower_ in lexicon.PLAN_ADJECTIVES
+        and tok.dep_ == "acomp"
+        and tok.head.lemma_ == "be"
+        and tok.head.tag_ in _PRESENT_TAGS
+        and _to_complement(tok) is not None
     )
 
 
@@ -76,7 +113,9 @@ def _real_plan(verb: Token, marker: str, when: str | None, index: ActorIndex) ->
 
 def _future_marker(verb: Token) -> str | None:
     """Which future cue governs this verb, if any."""
-    if verb.pos_ not in ("VERB", "AUX") and not _plan_noun(verb):
+    if _plan_noun(verb) or _plan_adjective(verb):
+        return "plan"
+    if verb.pos_ not in ("VERB", "AUX"):
         return None
     auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
     lowers = {a.lower_ for a in auxes}
@@ -143,10 +182,7 @@ def _action(verb: Token) -> str:
     doc = verb.doc
     tokens = [verb]
     for c in verb.children:
-        if (
-            c.dep_ in ("nsubj", "nsubjpass", "punct", "cc", "conj", "mark", "advmod")
-            and c.i < verb.i
-        ):
+        if c.dep_ in _LEFT_SKIP and c.i < verb.i:
             continue
         if c.dep_ in ("conj", "cc", "punct") and c.i > verb.i:
             continue
@@ -167,7 +203,11 @@ def _subject_tokens(verb: Token) -> set[Token]:
 
 
 def _actor(verb: Token, resolver: SpeakerResolver) -> str | None:
-    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None and _plan_noun(verb):
+        subj = next((c for c in verb.children if c.dep_ == "compound"), None)
+    if subj is None and verb.dep_ == "acomp":
+        subj = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
     if subj is None:
         agent = next((c for c in verb.children if c.dep_ == "agent"), None)
         if agent is not None:
@@ -191,7 +231,7 @@ def find_next_steps(index: ActorIndex) -> list[NextStep]:
         for tok in sent:
             if tok.dep_ in ("aux", "auxpass"):
                 continue
-            if tok.pos_ not in ("VERB", "AUX") and not _plan_noun(tok):
+            if tok.pos_ not in ("VERB", "AUX") and not (_plan_noun(tok) or _plan_adjective(tok)):
                 continue
             marker = _future_marker(tok)
             when, forward = _time_expression(tok, sent, index.quotes)
@@ -211,7 +251,7 @@ def find_next_steps(index: ActorIndex) -> list[NextStep]:
             # the verb under "due to"/"plans to" carries the action
             target = tok
             for c in tok.children:
-                if c.dep_ == "xcomp" and marker == "plan":
+                if c.dep_ in ("xcomp", "acl") and marker == "plan" and c is _to_complement(tok):
                     target = c
                     if when is None:
                         when, _ = _time_expression(c, sent, index.quotes)

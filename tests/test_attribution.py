@@ -1,0 +1,154 @@
+"""Claims and denials, one attribution pattern per test: sentence in, item out."""
+
+import pytest
+
+from summarizer.analyse import parse
+from summarizer.postprocess import extract
+
+
+@pytest.fixture(scope="module")
+def run():
+    def _run(text: str):
+        doc = parse(text)
+        return doc.text, extract(doc)
+
+    return _run
+
+
+def only_claim(ex):
+    assert len(ex.claims) == 1, ex.claims
+    return ex.claims[0]
+
+
+def test_straight_quote_speaker_after(run):
+    _, ex = run('"The bridge is safe to use," said Mayor Lena Ortiz.')
+    claim = only_claim(ex)
+    assert claim.speaker == "Lena Ortiz"
+    assert claim.direct_quote is True
+    assert "bridge is safe" in claim.statement
+
+
+def test_curly_quote_colon_form(run):
+    _, ex = run("Lena Ortiz said: \u201cThe bridge is safe to use.\u201d")
+    claim = only_claim(ex)
+    assert claim.speaker == "Lena Ortiz"
+    assert claim.direct_quote is True
+
+
+def test_quote_over_two_sentences_goes_to_its_speaker(run):
+    text = '"We will reopen the road soon. The repairs are finished," Lena Ortiz told reporters.'
+    _, ex = run(text)
+    assert ex.claims
+    assert all(c.speaker == "Lena Ortiz" for c in ex.claims)
+    assert any("Lena Ortiz told reporters" in c.evidence.text for c in ex.claims)
+
+
+def test_indirect_said_that(run):
+    _, ex = run("Finance Minister Karel Dvorak said that fuel taxes would fall in the spring.")
+    claim = only_claim(ex)
+    assert claim.speaker == "Karel Dvorak"
+    assert claim.direct_quote is False
+    assert "fuel taxes would fall" in claim.statement
+
+
+def test_told_reporters(run):
+    _, ex = run("Karel Dvorak told reporters the budget was balanced for the first time.")
+    assert only_claim(ex).speaker == "Karel Dvorak"
+
+
+def test_according_to(run):
+    _, ex = run("Unemployment rose to 7% in March, according to the National Statistics Bureau.")
+    assert only_claim(ex).speaker == "National Statistics Bureau"
+
+
+def test_accused_of(run):
+    _, ex = run("Karel Dvorak accused the opposition of wrecking the budget talks.")
+    assert only_claim(ex).speaker == "Karel Dvorak"
+
+
+def test_pronoun_goes_to_the_last_person(run):
+    text = (
+        "Lena Ortiz opened the repaired bridge on Monday. "
+        "She said the repairs had cost less than planned."
+    )
+    _, ex = run(text)
+    assert only_claim(ex).speaker == "Lena Ortiz"
+
+
+def test_title_and_surname_resolve_to_full_name(run):
+    text = (
+        "Health Secretary Patricia Quell visited the hospital on Friday. "
+        "Ms Quell said waiting times had halved since January."
+    )
+    _, ex = run(text)
+    assert only_claim(ex).speaker == "Patricia Quell"
+
+
+def test_the_official_resolves_to_the_earlier_description(run):
+    text = (
+        "Most member states back the new fund, according to a senior port official. "
+        "The fund could be ready by the summer, said the official."
+    )
+    _, ex = run(text)
+    assert [c.speaker for c in ex.claims] == ["a senior port official"] * 2
+
+
+def test_the_ministry_speaks_for_its_country(run):
+    _, ex = run("The Russian foreign ministry said the talks in Geneva had been useful.")
+    assert only_claim(ex).speaker == "Russia"
+
+
+def test_denied(run):
+    _, ex = run("The airline denied that its pilots had ignored the safety checks.")
+    assert not ex.claims
+    assert len(ex.denials) == 1
+    assert ex.denials[0].speaker == "The airline"
+
+
+def test_rejected(run):
+    _, ex = run("The union rejected the management's offer of a 2% pay rise.")
+    assert len(ex.denials) == 1
+
+
+def test_dismissed_as(run):
+    _, ex = run('The Greens dismissed the scheme as "a gimmick".')
+    assert len(ex.denials) == 1
+    assert not ex.claims
+
+
+def test_called_groundless(run):
+    _, ex = run("Moscow said the allegations were groundless.")
+    assert len(ex.denials) == 1
+    assert not ex.claims
+
+
+def test_refuted(run):
+    _, ex = run("The company refuted claims that it had hidden the losses.")
+    assert len(ex.denials) == 1
+
+
+def test_not_true(run):
+    _, ex = run('"That is simply not true," Karel Dvorak said of the report.')
+    assert len(ex.denials) == 1
+    assert ex.denials[0].speaker == "Karel Dvorak"
+
+
+def test_hit_back(run):
+    _, ex = run("Karel Dvorak hit back at his critics, saying the plan was fully costed.")
+    assert len(ex.denials) == 1
+
+
+def test_insisted_it_had_not(run):
+    _, ex = run("The club insisted it had not broken any spending rules.")
+    assert len(ex.denials) == 1
+    assert not ex.claims
+
+
+def test_declined_to_comment_is_not_a_denial(run):
+    _, ex = run("The ministry declined to comment on the report.")
+    assert not ex.denials
+
+
+def test_narration_is_not_a_claim(run):
+    _, ex = run("The bridge reopened on Monday after six months of repairs.")
+    assert not ex.claims and not ex.denials

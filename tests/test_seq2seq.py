@@ -106,7 +106,9 @@ def test_a_broken_model_directory_is_a_clear_error(tmp_path):
 
 
 def test_cli_summarize_with_a_local_model_directory(bart):
-    from app.cli import app
+    from app.cli import build_app
+
+    app = build_app()
 
     result = CliRunner().invoke(
         app, ["summarize", str(SAMPLES[2]), "--backend", "seq2seq", "--model", str(bart)]
@@ -117,7 +119,9 @@ def test_cli_summarize_with_a_local_model_directory(bart):
 
 
 def test_cli_reports_a_missing_model_in_one_line(tmp_path):
-    from app.cli import app
+    from app.cli import build_app
+
+    app = build_app()
 
     missing = str(tmp_path / "absent")
     result = CliRunner().invoke(

@@ -80,6 +80,9 @@ def build_bart(out: Path, *, seed: int = 0, **config) -> Path:
         bos_token_id=0,
         eos_token_id=2,
         decoder_start_token_id=2,
+        # BartConfig forces </s> as the last token at max_length; CTranslate2 has no such
+        # option, and the text is the same either way.
+        forced_eos_token_id=None,
     )
     settings.update(config)
     torch.manual_seed(seed)

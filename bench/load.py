@@ -1,0 +1,221 @@
+"""Load benchmark of the HTTP API: throughput and latency with micro-batching on and off.
+
+Starts its own `newsum serve` processes on 127.0.0.1 (one per configuration), drives them
+with concurrent clients for a fixed time per level, then overloads a server with a tiny
+queue to show 429s while the accepted requests still finish. Stops by itself.
+
+    .venv/bin/python bench/load.py [--duration 4] [--levels 1,8,32]
+
+The last line is ``batching_speedup_at_8=<float>``: requests/s with micro-batching over
+requests/s without, at 8 concurrent clients. Ratios, not absolute times, are the point:
+the clients share the machine with the server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTICLES = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "samples").glob("*.txt"))]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """A `newsum serve` subprocess with the given NEWSUM_* settings."""
+
+    def __init__(self, **settings: object):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, **{f"NEWSUM_{k.upper()}": str(v) for k, v in settings.items()}}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "app.cli", "serve", "--port", str(self.port)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+    def __enter__(self) -> Server:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise SystemExit(f"server exited with {self.proc.returncode}")
+            try:
+                if httpx.get(f"{self.base}/readyz", timeout=1).status_code == 200:
+                    return self
+            except httpx.TransportError:
+                pass
+            time.sleep(0.2)
+        self.__exit__()
+        raise SystemExit("server not ready in 90 s")
+
+    def __exit__(self, *exc: object) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def body(n: int) -> dict:
+    """A distinct article each time (the cache is off too): the sample plus a unique line."""
+    return {"text": f"{ARTICLES[n % len(ARTICLES)]}\n\nReference number {n}."}
+
+
+async def drive(base: str, clients: int, duration: float) -> dict:
+    """`clients` loops posting back to back for `duration` seconds."""
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    counter = iter(range(10**9))
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
+        stop = time.perf_counter() + duration
+
+        async def one_client() -> None:
+            while time.perf_counter() < stop:
+                t0 = time.perf_counter()
+                r = await client.post("/v1/summarize", json=body(next(counter)))
+                latencies.append(time.perf_counter() - t0)
+                statuses[r.status_code] = statuses.get(r.status_code, 0) + 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(one_client() for _ in range(clients)))
+        elapsed = time.perf_counter() - started
+    return {"rps": statuses.get(200, 0) / elapsed, "latencies": latencies, "statuses": statuses}
+
+
+def merge(runs: list[dict]) -> dict:
+    """Median req/s over the rounds; latency percentiles over every request of every round."""
+    latencies = sorted(x for r in runs for x in r["latencies"])
+    statuses: dict[int, int] = {}
+    for r in runs:
+        for code, n in r["statuses"].items():
+            statuses[code] = statuses.get(code, 0) + n
+    return {
+        "rps": statistics.median(r["rps"] for r in runs),
+        "p50": percentile(latencies, 0.50) * 1000,
+        "p99": percentile(latencies, 0.99) * 1000,
+        "n": len(latencies),
+        "statuses": statuses,
+    }
+
+
+def mean_batch_size(base: str) -> float:
+    """From the server's own Prometheus histogram newsum_batch_size."""
+    total = count = 0.0
+    for line in httpx.get(f"{base}/metrics", timeout=10).text.splitlines():
+        if line.startswith("newsum_batch_size_sum"):
+            total += float(line.split()[-1])
+        elif line.startswith("newsum_batch_size_count"):
+            count += float(line.split()[-1])
+    return total / count if count else float("nan")
+
+
+def percentile(sorted_values: list[float], q: float) -> float:
+    if not sorted_values:
+        return float("nan")
+    return sorted_values[min(len(sorted_values) - 1, int(q * len(sorted_values)))]
+
+
+async def warm_up(base: str) -> None:
+    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+        for n in range(4):
+            await client.post("/v1/summarize", json=body(10**6 + n))
+
+
+async def overload(base: str, clients: int) -> dict:
+    """Everyone at once, one request each: some are refused, the rest must finish."""
+    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+        responses = await asyncio.gather(
+            *(client.post("/v1/summarize", json=body(2 * 10**6 + n)) for n in range(clients))
+        )
+    statuses: dict[int, int] = {}
+    for r in responses:
+        statuses[r.status_code] = statuses.get(r.status_code, 0) + 1
+    retry_after = {r.headers.get("retry-after") for r in responses if r.status_code == 429}
+    return {"statuses": statuses, "retry_after": retry_after}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=float, default=3.0, help="seconds per level")
+    parser.add_argument("--levels", default="1,8,32", help="concurrent clients per level")
+    parser.add_argument("--rounds", type=int, default=2, help="repeats, configs interleaved")
+    parser.add_argument("--overload-clients", type=int, default=64)
+    args = parser.parse_args()
+    levels = [int(x) for x in args.levels.split(",")]
+    common = {"cache_size": 0, "queue_max": 256, "request_timeout_s": 120}
+    configs = {
+        "batching on": {"batch_max_size": 8, "batch_max_wait_ms": 5},
+        "batching off": {"batch_max_size": 1, "batch_max_wait_ms": 0},
+    }
+    print(
+        f"newsum load benchmark: {os.cpu_count()} CPUs, {args.duration:g} s per level, "
+        f"{args.rounds} rounds with the two configurations interleaved (median req/s)"
+    )
+    runs: dict[str, dict[int, list[dict]]] = {name: {c: [] for c in levels} for name in configs}
+    with (
+        Server(**common, **configs["batching on"]) as on,
+        Server(**common, **configs["batching off"]) as off,
+    ):
+        servers = {"batching on": on, "batching off": off}
+        for server in servers.values():
+            asyncio.run(warm_up(server.base))
+        for round_no in range(args.rounds):
+            order = list(configs) if round_no % 2 == 0 else list(reversed(configs))
+            for clients in levels:
+                for name in order:
+                    run = asyncio.run(drive(servers[name].base, clients, args.duration))
+                    runs[name][clients].append(run)
+        mean_batch = {name: mean_batch_size(server.base) for name, server in servers.items()}
+    results = {name: {c: merge(rs) for c, rs in per.items()} for name, per in runs.items()}
+    print(f"{'config':<14}{'clients':>8}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'requests':>10}")
+    for name in configs:
+        for clients in levels:
+            r = results[name][clients]
+            bad = {k: v for k, v in r["statuses"].items() if k != 200}
+            note = f"  non-200: {bad}" if bad else ""
+            print(
+                f"{name:<14}{clients:>8}{r['rps']:>9.1f}{r['p50']:>9.0f}{r['p99']:>9.0f}"
+                f"{r['n']:>10}{note}"
+            )
+    print("mean generator batch size: " + ", ".join(f"{k} {v:.2f}" for k, v in mean_batch.items()))
+    for clients in levels:
+        on, off = results["batching on"][clients]["rps"], results["batching off"][clients]["rps"]
+        ratio = on / off if off else float("nan")
+        print(f"speedup at {clients:>2} clients: {ratio:.2f}x (on {on:.1f}, off {off:.1f} req/s)")
+
+    with Server(cache_size=0, queue_max=4, batch_max_size=4, retry_after_s=1) as server:
+        asyncio.run(warm_up(server.base))
+        o = asyncio.run(overload(server.base, args.overload_clients))
+    accepted, refused = o["statuses"].get(200, 0), o["statuses"].get(429, 0)
+    others = {k: v for k, v in o["statuses"].items() if k not in (200, 429)}
+    print(
+        f"overload: {args.overload_clients} simultaneous requests, queue of 4 -> "
+        f"{accepted} x 200, {refused} x 429 (Retry-After {sorted(o['retry_after'])}), "
+        f"other: {others or 'none'}"
+    )
+    on8 = results["batching on"].get(8, {}).get("rps")
+    off8 = results["batching off"].get(8, {}).get("rps")
+    speedup = on8 / off8 if on8 and off8 else float("nan")
+    print(f"batching_speedup_at_8={speedup:.3f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -133,13 +133,13 @@ class CT2Generator(Seq2SeqGenerator):
             "default_max_new": _take_max_length(generation),
             "device": device,
             "family": meta.get("model_type") or "bart",
-            "max_input": self._max_input(tokenizer, meta),
+            "model_max_input": self._max_input(tokenizer, meta),
         }
 
     def _run(self, texts: Sequence[str], *, max_new_tokens: int | None = None) -> list[str]:
         loaded = self._loaded
         tokenizer, generation = loaded["tokenizer"], loaded["generation"]
-        ids = tokenizer(list(texts), truncation=True, max_length=loaded["max_input"])["input_ids"]
+        ids = tokenizer(list(texts), truncation=True, max_length=self.max_input)["input_ids"]
         source = [tokenizer.convert_ids_to_tokens(x) for x in ids]
         options: dict[str, Any] = {
             "beam_size": self.num_beams or generation.num_beams or 1,
@@ -169,7 +169,7 @@ class CT2Generator(Seq2SeqGenerator):
         self.load()
         loaded = self._loaded
         tokenizer = loaded["tokenizer"]
-        ids = tokenizer(list(texts), truncation=True, max_length=loaded["max_input"])["input_ids"]
+        ids = tokenizer(list(texts), truncation=True, max_length=self.max_input)["input_ids"]
         results = loaded["translator"].translate_batch(
             [tokenizer.convert_ids_to_tokens(x) for x in ids],
             beam_size=1,

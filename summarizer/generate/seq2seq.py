@@ -126,7 +126,7 @@ class Seq2SeqGenerator(Generator):
             "model": model,
             "device": device,
             "family": config.model_type,
-            "max_input": self._max_input(tokenizer, config.to_dict()),
+            "model_max_input": self._max_input(tokenizer, config.to_dict()),
         }
 
     def _max_new(self, override: int | None = None) -> int:
@@ -137,10 +137,15 @@ class Seq2SeqGenerator(Generator):
             config.get("max_position_embeddings"),
             config.get("n_positions") if config.get("model_type") not in T5_FAMILY else None,
             tokenizer.model_max_length if tokenizer.model_max_length < 1_000_000 else None,
-            self.max_input_tokens,
         ]
         limits = [int(x) for x in limits if x]
         return min(limits) if limits else DEFAULT_MAX_INPUT
+
+    @property
+    def max_input(self) -> int:
+        """Input tokens per model call: the model's limit, or less if configured."""
+        limit = self.load()._loaded["model_max_input"]
+        return min(limit, self.max_input_tokens) if self.max_input_tokens else limit
 
     @property
     def tokenizer(self):
@@ -169,7 +174,7 @@ class Seq2SeqGenerator(Generator):
             return_tensors="pt",
             padding=True,
             truncation=True,
-            max_length=loaded["max_input"],
+            max_length=self.max_input,
         ).to(loaded["device"])
         with torch.inference_mode():
             output = model.generate(**encoded, **kwargs)
@@ -192,7 +197,7 @@ class Seq2SeqGenerator(Generator):
         prompt = fill(self._prefix("summary"), text="")
         specials = len(self.tokenizer("", add_special_tokens=True)["input_ids"])
         overhead = specials + (self._count([prompt])[0] if prompt.strip() else 0)
-        return max(16, self._loaded["max_input"] - overhead - 2)
+        return max(16, self.max_input - overhead - 2)
 
     def _batched(self, texts: list[str], kind: str = "summary", **kwargs) -> list[str]:
         """Run every text through the model, longest first in batches, results in order."""

@@ -21,6 +21,8 @@ _SUBJECT_DEPS = {"nsubj", "nsubjpass", "agent"}
 _LOCATIVE_PREPS = {"in", "at", "from", "to", "into", "across", "near", "around", "on", "for"}
 _ORG_SUFFIXES = {"party", "inc", "ltd", "plc", "corp", "corporation", "group", "company"}
 _ACRONYM_SKIP = {"of", "the", "and", "for", "&", "on", "in"}
+_REL = 0.1  # an actor scores at least a tenth of the top one ...
+_ABS = 1.5  # ... and more than one passing mention
 _FEMALE = {"ms", "mrs", "miss", "lady", "dame"}
 _MALE = {"mr", "sir", "lord"}
 
@@ -47,6 +49,8 @@ class ActorInfo:
     weight: float = 0.0
     first_sent: int = 10**6
     speaker_count: int = 0
+    subject_count: int = 0
+    description: bool = False  # an unnamed source ("a senior official"), not an entity
 
     def add_alias(self, surface: str) -> None:
         if surface and normalise(surface) != normalise(self.name):
@@ -260,6 +264,8 @@ def build_actor_index(doc: Doc, quotes: QuoteMap | None = None) -> ActorIndex:
         a.mentions.append(ent)
         a.add_alias(surface)
         a.weight += _mention_weight(ent, quotes)
+        if ent.root.dep_ in _SUBJECT_DEPS:
+            a.subject_count += 1
         a.first_sent = min(a.first_sent, sent_of_token.get(ent.start, 10**6))
         for t in ent:
             token_actor[t.i] = key
@@ -269,6 +275,15 @@ def build_actor_index(doc: Doc, quotes: QuoteMap | None = None) -> ActorIndex:
         label = ent.label_
         if ent[0].lower_.rstrip(".") in lexicon.HONORIFICS and len(ent) > 1:
             label = "PERSON"  # "Ms Quell" tagged ORG: the honorific settles it
+        nickname = lexicon.PARTY_NICKNAMES.get(normalise(ent.text))
+        if nickname is not None:
+            # "Lib Dems" tagged PERSON, "Tories" tagged NORP: the party either way
+            key = "O:" + normalise(nickname)
+            actors.setdefault(key, ActorInfo(key=key, name=nickname, type="organization"))
+            attach(ent, key, _clean(ent))
+            continue
+        if label == "PERSON" and ent[0].text in lexicon.LINK_WORDS and len(ent) > 1:
+            ent = ent[1:]  # "Watch Bush": a web page's link text glued to the name
         if label == "PERSON":
             name, gender = _strip_person(ent)
             gender = gender or _honorific_before(ent)
@@ -345,6 +360,7 @@ def build_actor_index(doc: Doc, quotes: QuoteMap | None = None) -> ActorIndex:
         attach(ent, key, ent.text)
 
     _merge_organisations(actors, token_actor)
+    _merge_surnames(actors, token_actor)
 
     for a in actors.values():
         if a.type == "person" and a.role is None:
@@ -370,6 +386,34 @@ def build_actor_index(doc: Doc, quotes: QuoteMap | None = None) -> ActorIndex:
         sent_index=sent_index,
         units=sentence_units(doc, quotes),
     )
+
+
+def _move(src: ActorInfo, dst: ActorInfo, token_actor: dict[int, str]) -> None:
+    dst.aliases.add(src.name)
+    dst.aliases |= src.aliases
+    dst.aliases.discard(dst.name)
+    dst.mentions.extend(src.mentions)
+    dst.weight += src.weight
+    dst.subject_count += src.subject_count
+    dst.first_sent = min(dst.first_sent, src.first_sent)
+    for m in src.mentions:
+        for t in m:
+            token_actor[t.i] = dst.key
+
+
+def _merge_surnames(actors: dict[str, ActorInfo], token_actor: dict[int, str]) -> None:
+    """A lone surname the NER tagged ORG or GPE ("Stoltenberg said") is that person."""
+    persons: dict[str, list[ActorInfo]] = {}
+    for a in actors.values():
+        if a.type == "person" and len(a.name.split()) >= 2:
+            persons.setdefault(a.name.split()[-1].lower(), []).append(a)
+    for a in list(actors.values()):
+        if len(a.name.split()) != 1:
+            continue
+        owners = persons.get(a.name.lower(), [])
+        if len(owners) == 1 and owners[0] is not a:
+            _move(a, owners[0], token_actor)
+            del actors[a.key]
 
 
 def _merge_organisations(actors: dict[str, ActorInfo], token_actor: dict[int, str]) -> None:
@@ -407,20 +451,34 @@ def _merge_organisations(actors: dict[str, ActorInfo], token_actor: dict[int, st
         del actors[a.key]
 
 
+def _junk_name(name: str, doc: Doc) -> bool:
+    """NER debris: handles, scores, or a common word capitalised at a sentence start."""
+    if any(ch.isdigit() or ch in "@/#" for ch in name):
+        return True
+    if " " not in name and name[:1].isupper() and not name.isupper():
+        low = name.lower()
+        return any(t.text == low for t in doc)
+    return False
+
+
 def rank_actors(index: ActorIndex, max_actors: int = 8) -> list[Actor]:
     """The key actors, most central first: passing mentions and places drop out."""
     scored = []
     for a in index.actors.values():
         lead = 1.5 if a.first_sent <= 1 else (0.5 if a.first_sent <= 3 else 0.0)
+        if a.description and a.speaker_count < 2:
+            continue
+        if _junk_name(a.name, index.doc):
+            continue
         score = a.weight + lead + 2.0 * a.speaker_count
-        if a.type == "country" and a.weight < 3.0 and a.speaker_count == 0:
-            score *= 0.5
+        if a.type == "country" and a.subject_count == 0 and a.speaker_count == 0:
+            score *= 0.3  # a place named, not a country acting
         scored.append((score, a))
     scored.sort(key=lambda x: (-x[0], x[1].first_sent))
     if not scored:
         return []
     top = scored[0][0]
-    kept = [(s, a) for s, a in scored if s >= max(0.2 * top, 2.5)][:max_actors]
+    kept = [(s, a) for s, a in scored if s >= max(_REL * top, _ABS)][:max_actors]
     if len(kept) < 3:
         kept = scored[: min(3, len(scored), max_actors)]
     out = []

@@ -131,8 +131,9 @@ def _speaker_phrase(tok: Token) -> str:
 class SpeakerResolver:
     """Turns a subject token into a speaker: an actor name or a description."""
 
-    def __init__(self, index: ActorIndex):
+    def __init__(self, index: ActorIndex, register: bool = False):
         self.index = index
+        self.register = register  # create actors for unnamed sources (attribution only)
         self.descriptions: list[tuple[str, str]] = []  # (head lemma, description)
         self.last_speaker: ActorInfo | None = None
 
@@ -187,15 +188,39 @@ class SpeakerResolver:
                 return a.name, a
         if inner is not None and lemma not in lexicon.SPEAKER_NOUNS:
             return inner.name, inner
+        if inner is not None and inner.type == "organization":
+            # "a London Ambulance Service spokesman": the organisation speaks through them
+            return phrase, inner
         # "the official" after "a senior EU official": the earlier description
         first = tok.doc[tok.left_edge.i].lower_ if tok.left_edge.i < tok.i else ""
         if first in ("the", "this", "that") and lemma in lexicon.SPEAKER_NOUNS:
             for head, desc in reversed(self.descriptions):
                 if head == lemma:
-                    return desc, None
+                    return desc, self._description_actor(desc, tok)
         if lemma in lexicon.SPEAKER_NOUNS:
             self.descriptions.append((lemma, phrase))
+            return phrase, self._description_actor(phrase, tok)
         return phrase, None
+
+    def _description_actor(self, phrase: str, tok: Token) -> ActorInfo | None:
+        """An unnamed source that speaks ("a senior EU official") as an actor of its own;
+        it is listed among key actors only if it speaks more than once."""
+        if not self.register:
+            return None
+        key = "D:" + normalise(phrase)
+        actors = self.index.actors
+        if key not in actors:
+            kind = "group" if tok.tag_ in ("NNS", "NNPS") else "person"
+            sent_no = self.index.sent_index.get(tok.sent.start, 10**6)
+            span = tok.doc[tok.left_edge.i : tok.i + 1]
+            actors[key] = ActorInfo(
+                key=key, name=phrase, type=kind, mentions=[span], first_sent=sent_no
+            )
+            actors[key].description = True
+        else:
+            actors[key].aliases.add(tok.doc[tok.left_edge.i : tok.i + 1].text)
+            actors[key].aliases.discard(phrase)
+        return actors[key]
 
 
 def _statement(sent: Span, verb: Token | None, quotes) -> tuple[str, bool]:
@@ -268,7 +293,7 @@ def find_attributions(index: ActorIndex) -> list[Attribution]:
     """Every attributed statement of the Doc, in text order."""
     doc = index.doc
     quotes = index.quotes
-    resolver = SpeakerResolver(index)
+    resolver = SpeakerResolver(index, register=True)
     found: list[Attribution] = []
     quote_owner: dict[tuple[int, int], Attribution] = {}
     for sent_no, sent in enumerate(index.units):

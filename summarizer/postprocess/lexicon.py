@@ -472,6 +472,9 @@ PARTY_NICKNAMES = {
     "scottish national party": "Scottish National Party",
 }
 
+# Link words web pages glue to a name ("Watch Bush's speech"): never part of a name.
+LINK_WORDS = frozenset(["Watch", "Read", "See", "Video", "Related"])
+
 # Nouns that head a descriptive speaker ("a senior EU official", "the ministry").
 SPEAKER_NOUNS = frozenset(
     [

@@ -1,6 +1,7 @@
 """`newsum batch`: brief many files into one JSONL, in parallel, resumably.
 
-Exit codes: 0 every input briefed, 3 some went to the errors file, 2 bad arguments.
+Exit codes: 0 every input briefed, 3 some went to the errors file, 2 bad arguments,
+130 interrupted (Ctrl-C; continue with --resume).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import typer
 from app.cli import BackendOpt, ModelOpt, fail
 
 EXIT_SOME_FAILED = 3
+EXIT_INTERRUPTED = 130
 
 
 def batch(
@@ -71,6 +73,9 @@ def batch(
         counts = run_batch(job)
     except (BadArguments, RayUnavailable) as exc:
         raise fail(str(exc)) from None
+    except KeyboardInterrupt:  # what was written is whole and fsynced
+        typer.echo("newsum batch: interrupted; rerun with --resume to continue", err=True)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
     if counts.failed:
         typer.echo(f"newsum batch: see {job.errors_path} for the failed inputs", err=True)
         raise typer.Exit(EXIT_SOME_FAILED)

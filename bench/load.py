@@ -107,7 +107,10 @@ def merge(runs: list[dict]) -> dict:
     for r in runs:
         for code, n in r["statuses"].items():
             statuses[code] = statuses.get(code, 0) + n
+    articles = sum(r["batches"][0] for r in runs)
+    batches = sum(r["batches"][1] for r in runs)
     return {
+        "batch": articles / batches if batches else float("nan"),
         "rps": statistics.median(r["rps"] for r in runs),
         "p50": percentile(latencies, 0.50) * 1000,
         "p99": percentile(latencies, 0.99) * 1000,
@@ -116,15 +119,15 @@ def merge(runs: list[dict]) -> dict:
     }
 
 
-def mean_batch_size(base: str) -> float:
-    """From the server's own Prometheus histogram newsum_batch_size."""
+def batch_totals(base: str) -> tuple[float, float]:
+    """(articles, batches) so far, from the server's own histogram newsum_batch_size."""
     total = count = 0.0
     for line in httpx.get(f"{base}/metrics", timeout=10).text.splitlines():
         if line.startswith("newsum_batch_size_sum"):
             total += float(line.split()[-1])
         elif line.startswith("newsum_batch_size_count"):
             count += float(line.split()[-1])
-    return total / count if count else float("nan")
+    return total, count
 
 
 def percentile(sorted_values: list[float], q: float) -> float:
@@ -181,21 +184,24 @@ def main() -> None:
             order = list(configs) if round_no % 2 == 0 else list(reversed(configs))
             for clients in levels:
                 for name in order:
-                    run = asyncio.run(drive(servers[name].base, clients, args.duration))
+                    base = servers[name].base
+                    articles, batches = batch_totals(base)
+                    run = asyncio.run(drive(base, clients, args.duration))
+                    articles_after, batches_after = batch_totals(base)
+                    run["batches"] = (articles_after - articles, batches_after - batches)
                     runs[name][clients].append(run)
-        mean_batch = {name: mean_batch_size(server.base) for name, server in servers.items()}
     results = {name: {c: merge(rs) for c, rs in per.items()} for name, per in runs.items()}
-    print(f"{'config':<14}{'clients':>8}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'requests':>10}")
+    header = ("config", "clients", "req/s", "p50 ms", "p99 ms", "requests", "batch")
+    print("".join(f"{h:<14}" if i == 0 else f"{h:>9}" for i, h in enumerate(header)))
     for name in configs:
         for clients in levels:
             r = results[name][clients]
             bad = {k: v for k, v in r["statuses"].items() if k != 200}
             note = f"  non-200: {bad}" if bad else ""
             print(
-                f"{name:<14}{clients:>8}{r['rps']:>9.1f}{r['p50']:>9.0f}{r['p99']:>9.0f}"
-                f"{r['n']:>10}{note}"
+                f"{name:<14}{clients:>9}{r['rps']:>9.1f}{r['p50']:>9.0f}{r['p99']:>9.0f}"
+                f"{r['n']:>9}{r['batch']:>9.1f}{note}"
             )
-    print("mean generator batch size: " + ", ".join(f"{k} {v:.2f}" for k, v in mean_batch.items()))
     for clients in levels:
         on, off = results["batching on"][clients]["rps"], results["batching off"][clients]["rps"]
         ratio = on / off if off else float("nan")

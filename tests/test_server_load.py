@@ -144,3 +144,20 @@ async def test_a_failing_article_in_a_batch_fails_alone():
     assert responses[0].json()["error"]["code"] == "internal_error"
     assert "boom" not in responses[0].text and "Traceback" not in responses[0].text
     assert [r.status_code for r in responses[1:]] == [200] * 4
+
+
+@pytest.mark.anyio
+async def test_a_slow_fetch_also_times_out_as_504():
+    fake = FakePipeline()
+    app = create_app(Settings(request_timeout_s=0.2), pipeline_factory=lambda _b: fake)
+
+    def slow_fetch(url, policy):
+        time.sleep(1.0)
+        raise AssertionError("should have timed out first")
+
+    app.state.service.fetch = slow_fetch
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            r = await client.post("/v1/summarize", json={"url": "https://news.example/a"})
+    assert r.status_code == 504 and r.json()["error"]["code"] == "timeout"

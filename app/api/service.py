@@ -139,7 +139,13 @@ class Service:
         deadline = time.monotonic() + self.settings.request_timeout_s
         if self.batcher.room() == 0:
             raise self._overloaded()
-        prepared = await asyncio.gather(*(self._prepare(r) for r in requests))
+        try:
+            prepared = await asyncio.wait_for(
+                asyncio.gather(*(self._prepare(r) for r in requests)),
+                timeout=self.settings.request_timeout_s,
+            )
+        except TimeoutError:
+            raise self._timed_out() from None
         waiting = [p for p in prepared if p.clean is not None]
         futures: list[asyncio.Future] = []
         try:
@@ -157,12 +163,9 @@ class Service:
         for p, future in zip(waiting, futures):
             if not future.done():
                 future.cancel()
-                self.metrics.rejected.labels("timeout").inc()
-                p.error = ApiError(
-                    504,
-                    "timeout",
-                    f"no brief within {self.settings.request_timeout_s:g} s; try again later",
-                )
+                p.error = self._timed_out()
+            elif future.cancelled():  # the service is shutting down
+                p.error = ApiError(503, "shutting_down", "the service is stopping; retry later")
             elif isinstance(future.exception(), NewsumError):
                 p.error = from_library(future.exception())
             elif future.exception() is not None:
@@ -173,6 +176,11 @@ class Service:
                 if p.key:
                     self.cache.put(p.key, p.brief)
         return [p.error or p.brief for p in prepared]
+
+    def _timed_out(self) -> ApiError:
+        self.metrics.rejected.labels("timeout").inc()
+        limit = self.settings.request_timeout_s
+        return ApiError(504, "timeout", f"no brief within {limit:g} s; try again later")
 
     def _overloaded(self) -> ApiError:
         self.metrics.rejected.labels("queue_full").inc()

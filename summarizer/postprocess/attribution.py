@@ -190,6 +190,7 @@ class SpeakerResolver:
             return inner.name, inner
         if inner is not None and inner.type == "organization":
             # "a London Ambulance Service spokesman": the organisation speaks through them
+            self.descriptions.append((lemma, phrase))
             return phrase, inner
         # "the official" after "a senior EU official": the earlier description
         first = tok.doc[tok.left_edge.i].lower_ if tok.left_edge.i < tok.i else ""

@@ -161,3 +161,27 @@ async def test_a_slow_fetch_also_times_out_as_504():
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
             r = await client.post("/v1/summarize", json={"url": "https://news.example/a"})
     assert r.status_code == 504 and r.json()["error"]["code"] == "timeout"
+
+
+def test_brief_cache_is_lru_and_keyed_by_content_and_options():
+    from app.api.cache import BriefCache, cache_key
+
+    cache = BriefCache(size=2)
+    a, b, c = (cache_key("text", t, None, "extractive", None) for t in ("a", "b", "c"))
+    cache.put(a, 1)
+    cache.put(b, 2)
+    assert cache.get(a) == 1  # a is now the most recent
+    cache.put(c, 3)
+    assert cache.get(b) is None and cache.get(a) == 1 and len(cache) == 2
+    assert cache_key("text", "a", None, "seq2seq", None) != a
+    assert cache_key("text", "a", "A title", "extractive", None) != a
+    assert cache_key("html", "a", None, "extractive", None) != a
+
+
+def test_settings_read_comma_lists_and_limits_from_the_environment(monkeypatch):
+    monkeypatch.setenv("NEWSUM_FETCH_ALLOWLIST", "127.0.0.1, intranet.example,10.0.0.0/8")
+    monkeypatch.setenv("NEWSUM_MAX_BODY_BYTES", "2048")
+    monkeypatch.setenv("NEWSUM_BACKEND", "")
+    s = Settings()
+    assert s.fetch_allowlist == ["127.0.0.1", "intranet.example", "10.0.0.0/8"]
+    assert s.max_body_bytes == 2048 and s.backend == "extractive" and s.api_keys == []

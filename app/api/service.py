@@ -124,8 +124,10 @@ class Service:
                 try:
                     self._pipelines[backend] = await run_sync(self.factory, backend)
                 except ModelUnavailable as exc:
+                    self._locks.pop(backend, None)  # made-up names must not pile up locks
                     raise from_library(exc) from None
                 except NewsumError as exc:  # get_generator: no such backend
+                    self._locks.pop(backend, None)
                     raise ApiError(422, "unknown_backend", str(exc)) from None
             return self._pipelines[backend]
 

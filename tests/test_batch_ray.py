@@ -12,7 +12,10 @@ from summarizer.schema import StructuredSummary
 
 pytest.importorskip("ray.data")
 
-pytestmark = pytest.mark.slow
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.filterwarnings("ignore::DeprecationWarning"),  # Ray's own DataContext fields
+]
 
 
 @pytest.fixture(scope="module")

@@ -4,6 +4,7 @@ inputs   find the articles and give each a stable id
 output   append lines atomically; repair and scan an output to resume it
 worker   brief one chunk (what every engine runs)
 local    a process pool on this machine
+preload  what the pool's forkserver loads once for all its workers
 ray_engine  the same on Ray Data (optional extra)
 progress    a bar on a terminal, log lines elsewhere
 run      one run from start to finish

@@ -14,7 +14,7 @@ never loses the rest of the run.
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
@@ -146,10 +146,3 @@ def _run_pool(
                 on_results([error_result(item, reason) for item in chunk])
             else:
                 retry.append((chunk, attempts))
-
-
-def run_in_process(items: Sequence[Item], factory: PipelineFactory | None = None) -> list[Result]:
-    """Brief a few Items here and now (tests, notebooks)."""
-    results: list[Result] = []
-    run_local(items, results.extend, workers=1, factory=factory)
-    return results

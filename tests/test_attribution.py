@@ -152,3 +152,33 @@ def test_declined_to_comment_is_not_a_denial(run):
 def test_narration_is_not_a_claim(run):
     _, ex = run("The bridge reopened on Monday after six months of repairs.")
     assert not ex.claims and not ex.denials
+
+
+def test_responded_by_accusing(run):
+    _, ex = run(
+        "The mayor said the tram line would open in May. "
+        "Councillor Ruth Okafor responded by accusing the mayor of ignoring the costs."
+    )
+    assert len(ex.denials) == 1
+    assert "Okafor" in ex.denials[0].speaker
+
+
+def test_report_about_the_claim_answers_it(run):
+    _, ex = run(
+        "Rivals said the fund had lost money for years. "
+        "Its manager, Oskar Lind, says the claim ignores the gains of the last decade."
+    )
+    assert len(ex.denials) == 1
+    assert ex.denials[0].speaker == "Oskar Lind"
+
+
+def test_brands_criticisms_as_rubbish(run):
+    _, ex = run(
+        'The manager brands such criticisms as "absolute nonsense", arguing that the squad is fit.'
+    )
+    assert len(ex.denials) == 1
+
+
+def test_dismissive_word_aimed_at_a_plan(run):
+    _, ex = run('Greta Holm said: "This is a desperate attempt to win back lost voters."')
+    assert len(ex.denials) == 1

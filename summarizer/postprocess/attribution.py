@@ -43,9 +43,28 @@ def _is_reporting(tok: Token) -> bool:
     if lemma == "hit":
         # "hit back at": the newsroom's rebuttal idiom
         return any(c.dep_ in ("prt", "advmod") and c.lower_ == "back" for c in tok.children)
-    if tok.pos_ not in ("VERB", "AUX") and not (tok.pos_ == "NOUN" and lemma == "accord"):
+    # a verb the tagger took for a plural noun ("the leader brands them ..."): it is the
+    # clause's root and has a subject
+    mistagged = tok.pos_ == "NOUN" and tok.dep_ == "ROOT" and _has_dep(tok, "nsubj")
+    if (
+        tok.pos_ not in ("VERB", "AUX")
+        and not (tok.pos_ == "NOUN" and lemma == "accord")
+        and not mistagged
+    ):
         return False
     return lemma in lexicon.REPORTING_VERBS or lemma in lexicon.DENIAL_VERBS
+
+
+def _has_dep(tok: Token, dep: str) -> bool:
+    return any(c.dep_ == dep for c in tok.children)
+
+
+def _by_doing(verb: Token) -> Token | None:
+    """ "responded by accusing ...": the action the answer consists of."""
+    for c in verb.children:
+        if c.dep_ == "prep" and c.lower_ == "by":
+            return next((g for g in c.children if g.dep_ == "pcomp"), None)
+    return None
 
 
 def _nested_report(verb: Token) -> bool:
@@ -96,6 +115,8 @@ def _governs_statement(verb: Token, has_quote: bool) -> bool:
     if lemma in lexicon.DENIAL_VERBS:
         return bool(deps & {"dobj", "ccomp", "prep", "nsubjpass", "xcomp", "agent"}) or has_quote
     if "ccomp" in deps or "parataxis" in deps:
+        return True
+    if lemma in lexicon.REBUTTAL_VERBS and _by_doing(verb) is not None:
         return True
     if verb.dep_ in ("parataxis",) or verb.dep_ == "ccomp" and verb.head.i < verb.i:
         return has_quote
@@ -267,6 +288,23 @@ def _negated_report(verb: Token) -> bool:
     return False
 
 
+def _about_assertion(verb: Token) -> bool:
+    """The report's object, or its clause's subject, is an earlier assertion ("the claim",
+    "such criticisms", "these allegations")."""
+    heads = [c for c in verb.children if c.dep_ == "dobj"]
+    for c in verb.children:
+        if c.dep_ == "ccomp":
+            heads.extend(g for g in c.children if g.dep_ in ("nsubj", "nsubjpass"))
+    for h in heads:
+        if h.lemma_.lower() in lexicon.ASSERTION_NOUNS and any(
+            d.dep_ in ("det", "amod", "predet")
+            and d.lower_ in ("the", "such", "these", "those", "this", "that")
+            for d in h.children
+        ):
+            return True
+    return False
+
+
 def _is_denial(sent: Span, verb: Token | None) -> bool:
     low = sent.text.lower()
     if any(p in low for p in lexicon.NOT_DENIAL_PHRASES):
@@ -276,6 +314,10 @@ def _is_denial(sent: Span, verb: Token | None) -> bool:
         if verb.lemma_.lower() in lexicon.DENIAL_VERBS and not negated:
             return True
         if verb.lemma_.lower() in lexicon.REBUTTAL_VERBS:
+            return True
+        # "says the claim would mean ...", "brands such criticisms as ...": a report
+        # about someone else's assertion answers it
+        if _about_assertion(verb):
             return True
         # "insisted it had not ...": an insistence on a negative answers a charge
         if verb.lemma_.lower() in lexicon.INSIST_VERBS and _negated_report(verb):
@@ -348,6 +390,8 @@ def find_attributions(index: ActorIndex) -> list[Attribution]:
             if owner is not None:
                 item = _make(sent_no, sent, owner.speaker, owner.actor, None, quotes, True)
                 item.continuation = True
+                # the rest of a rebuttal's quote carries the rebuttal on
+                item.denial = item.denial or owner.denial
                 items.append(item)
         for item in items:
             if item.actor is not None:

@@ -152,7 +152,34 @@ CONTRAST_OPENERS = frozenset(["but", "however", "yet"])
 
 # Nouns a dismissive adjective is aimed at when it disputes ("baseless allegations").
 DISPUTED_NOUNS = frozenset(
-    ["claim", "allegation", "accusation", "suggestion", "charge", "report", "story", "rumour"]
+    [
+        "claim",
+        "allegation",
+        "accusation",
+        "suggestion",
+        "charge",
+        "report",
+        "story",
+        "rumour",
+        "criticism",
+        # a plan or bid being dismissed ("a desperate bid", "a misguided plan")
+        "plan",
+        "proposal",
+        "move",
+        "attempt",
+        "bid",
+        "offer",
+        "policy",
+        "idea",
+        "scheme",
+        "pledge",
+    ]
+)
+
+# Nouns naming someone else's assertion: a report whose clause is about "the claim" or
+# "such criticisms" answers it ("says the claim would mean ...").
+ASSERTION_NOUNS = frozenset(
+    ["claim", "allegation", "accusation", "suggestion", "charge", "criticism", "assertion"]
 )
 
 # Words that, inside an attributed statement, turn it into a rejection of someone

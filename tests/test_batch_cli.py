@@ -124,3 +124,29 @@ def test_sigkill_mid_run_then_resume_briefs_every_input_exactly_once(tmp_path):
     assert set(ids) == {p.name for p in paths}
     for record in records:
         StructuredSummary.model_validate(record["brief"])
+
+
+def test_ray_missing_or_unreachable_exits_2_before_touching_the_output(tmp_path, monkeypatch):
+    import types
+
+    write_articles(tmp_path / "feed", 2)
+    out = tmp_path / "out.jsonl"
+    args = [str(tmp_path / "feed"), "--out", str(out), "--engine", "ray"]
+
+    monkeypatch.setitem(sys.modules, "ray", None)  # "import ray" now raises ImportError
+    result = _batch(*args)
+    assert result.exit_code == 2 and "pip install 'newsum[ray]'" in result.output
+
+    def refuse(**options):
+        raise ConnectionError(f"Could not connect to {options['address']}\nmore detail")
+
+    fake = types.SimpleNamespace(is_initialized=lambda: False, init=refuse)
+    monkeypatch.setitem(sys.modules, "ray", fake)
+    monkeypatch.setitem(sys.modules, "ray.data", types.SimpleNamespace())
+    result = _batch(*args, "--ray-address", "ray://nowhere:10001")
+    assert result.exit_code == 2, result.output
+    assert result.output == (
+        "newsum: error: cannot reach the Ray cluster at ray://nowhere:10001: "
+        "Could not connect to ray://nowhere:10001\n"
+    )
+    assert not out.exists()

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import partial
 
 from summarizer.batch.inputs import Item
@@ -68,11 +69,31 @@ def _init(ray, address: str | None, workers: int | None) -> bool:
     if ray.is_initialized():
         return False
     options = {"logging_level": logging.WARNING, "log_to_driver": False}
-    if address:
-        ray.init(address=address, **options)
-    else:
-        ray.init(num_cpus=workers, include_dashboard=False, **options)
+    try:
+        if address:
+            ray.init(address=address, **options)
+        else:
+            ray.init(num_cpus=workers, include_dashboard=False, **options)
+    except Exception as exc:
+        where = f"reach the Ray cluster at {address}" if address else "start a local Ray"
+        first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
+        raise RayUnavailable(f"cannot {where}: {first_line}") from None
     return True
+
+
+@contextmanager
+def ray_session(address: str | None = None, workers: int | None = None) -> Iterator[None]:
+    """Ray up (connected or started) for the duration; a Ray we started is shut down after.
+
+    Entered before the output is opened, so that an unreachable cluster is a bad argument
+    (exit 2) and not a run in which everything failed."""
+    ray = import_ray()
+    started = _init(ray, address, workers)
+    try:
+        yield
+    finally:
+        if started:
+            ray.shutdown()
 
 
 def run_ray(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import os
+from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -112,6 +113,7 @@ def run_batch(
     factory = _checked_factory(job, factory, len(todo)) if todo else factory
 
     with (
+        _engine_session(job, todo),
         LineAppender(job.out, truncate=not job.resume) as out,
         LineAppender(job.errors_path, truncate=True) as errors,
         progress_for(counts, stream) as progress,
@@ -163,6 +165,14 @@ def _checked_factory(
         except NewsumError as exc:
             raise BadArguments(str(exc)) from None
     return factory
+
+
+def _engine_session(job: BatchJob, todo: list[Item]):
+    if job.engine == "ray" and todo:
+        from summarizer.batch.ray_engine import ray_session
+
+        return ray_session(job.ray_address, job.workers)
+    return nullcontext()
 
 
 def _run_engine(job: BatchJob, todo: list[Item], on_results, factory) -> None:

@@ -103,7 +103,7 @@ def test_one_article_that_breaks_the_batch_fails_alone(tmp_path):
     assert error["id"] == "story-002.txt" and error["reason"] == "RuntimeError: boom"
 
 
-def test_a_worker_that_dies_loses_only_its_own_chunk(tmp_path):
+def test_a_worker_that_dies_loses_only_the_article_that_killed_it(tmp_path):
     write_articles(tmp_path / "feed", 12)
     (tmp_path / "feed" / "story-005.txt").write_text("This one will CRASH the worker. " * 3)
     items = list(discover([str(tmp_path / "feed")]))
@@ -111,9 +111,8 @@ def test_a_worker_that_dies_loses_only_its_own_chunk(tmp_path):
     run_local(items, results.extend, workers=2, chunk_size=2, factory=FakePipeline)
     by_id = {r.id: r for r in results}
     assert len(results) == len(by_id) == 12
-    failed = sorted(i for i, r in by_id.items() if not r.ok)
-    # The crashing chunk (story-004 and story-005) is retried alone, crashes again, fails.
-    assert failed == ["story-004.txt", "story-005.txt"]
+    # Its chunk (story-004, story-005) is retried alone, then article by article.
+    assert [i for i, r in sorted(by_id.items()) if not r.ok] == ["story-005.txt"]
     assert "died" in json.loads(by_id["story-005.txt"].line)["reason"]
 
 

@@ -7,8 +7,9 @@ parent that already runs torch or BLAS threads can deadlock the child.
 
 A worker that dies (killed, out of memory, a segfault in native code) breaks the whole
 pool; the chunks in flight are then retried in a fresh pool, one at a time so that the
-culprit is known, and a chunk that breaks the pool again is recorded as failed: a crash
-never loses the rest of the run.
+culprit is known; a chunk that breaks the pool again is split and its articles retried
+one by one, and the article that breaks it once more is recorded as failed. A crash
+never loses the rest of the run, nor the innocent articles next to the culprit.
 """
 
 from __future__ import annotations
@@ -141,8 +142,10 @@ def _run_pool(
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
         for chunk, attempts in broken:
-            if attempts >= 2:
-                reason = "worker process died twice while briefing this chunk"
-                on_results([error_result(item, reason) for item in chunk])
-            else:
+            if attempts < 2:
                 retry.append((chunk, attempts))
+            elif len(chunk) > 1:  # the chunk is guilty: find the article, one at a time
+                retry.extend(([item], 1) for item in chunk)
+            else:
+                reason = "the worker process died while briefing this article (twice)"
+                on_results([error_result(chunk[0], reason)])

@@ -64,35 +64,44 @@ def scan_done(path: str | Path) -> tuple[set[str], int]:
 
     Returns (ids, dropped): ``dropped`` counts the lines removed, a truncated last line
     (the file is cut back to its last newline) and any other line that is not a record
-    (the file is rewritten without it, atomically). Their articles are briefed again."""
+    or repeats an id (the file is rewritten without it, atomically). Their articles are
+    briefed again. Reads line by line: an output of millions of briefs is never in memory.
+    """
     path = Path(path)
     if not path.exists():
         return set(), 0
-    with path.open("rb") as fh:
-        data = fh.read()
-    dropped = 0
-    cut = data.rfind(b"\n") + 1
-    if cut < len(data):  # the last line never got its newline: killed mid-write
-        dropped += 1
-        with path.open("r+b") as fh:
-            fh.truncate(cut)
-            os.fsync(fh.fileno())
-        data = data[:cut]
     ids: set[str] = set()
-    keep: list[bytes] = []
-    bad = 0
-    for line in data.splitlines(keepends=True):
-        record_id = _record_id(line) if line.strip() else None
-        if record_id is None or record_id in ids:
-            bad += 1
-            continue
-        ids.add(record_id)
-        keep.append(line)
-    if bad:
-        tmp = path.with_name(path.name + ".repair")
-        with tmp.open("wb") as fh:
-            fh.writelines(keep)
-            fh.flush()
+    bad = truncated = 0
+    whole = 0  # bytes up to the end of the last complete line
+    with path.open("rb") as fh:
+        for line in fh:
+            if not line.endswith(b"\n"):  # the last line never got its newline: killed
+                truncated = 1
+                break
+            whole += len(line)
+            record_id = _record_id(line)
+            if record_id is None or record_id in ids:
+                bad += 1
+            else:
+                ids.add(record_id)
+    if truncated:
+        with path.open("r+b") as fh:
+            fh.truncate(whole)
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    return ids, dropped + bad
+    if bad:
+        _rewrite_without_bad_lines(path)
+    return ids, bad + truncated
+
+
+def _rewrite_without_bad_lines(path: Path) -> None:
+    tmp = path.with_name(path.name + ".repair")
+    seen: set[str] = set()
+    with path.open("rb") as src, tmp.open("wb") as dst:
+        for line in src:
+            record_id = _record_id(line)
+            if record_id is not None and record_id not in seen:
+                seen.add(record_id)
+                dst.write(line)
+        dst.flush()
+        os.fsync(dst.fileno())
+    os.replace(tmp, path)

@@ -63,7 +63,7 @@ def main() -> None:
                 print(f"# ray: {exc}", file=sys.stderr)
         outputs = [folder / f"{n}.jsonl" for n in ("w1", "w2", "ray")]
         ids = [
-            sorted(json.loads(line)["id"] for line in p.read_text().splitlines())
+            sorted(json.loads(line)["id"] for line in p.read_bytes().split(b"\n") if line)
             for p in outputs
             if p.exists()
         ]

@@ -41,4 +41,5 @@ def write_articles(folder: Path, count: int, start: int = 0, suffix: str = ".txt
 def read_jsonl(path: Path) -> list[dict]:
     if not path.exists():
         return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    # Split on "\n" only: str.splitlines() would also split inside a brief at U+2028 etc.
+    return [json.loads(line) for line in path.read_bytes().split(b"\n") if line]

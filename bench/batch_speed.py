@@ -23,7 +23,7 @@ DEV = ROOT.parent / "shared" / "eval" / "dev.jsonl"
 
 def _subset(limit: int | None, folder: Path) -> Path:
     """The first ``limit`` rows of dev.jsonl, as a JSONL input for the batch command."""
-    rows = DEV.read_text(encoding="utf-8").splitlines()[:limit]
+    rows = [row for row in DEV.read_text(encoding="utf-8").split("\n") if row.strip()][:limit]
     path = folder / "dev.jsonl"
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     return path

@@ -29,11 +29,15 @@ def batch(
     out: Annotated[Path, typer.Option("--out", "-o", help="Results, one JSON line per brief.")],
     errors: Annotated[
         Path | None,
-        typer.Option(help="Failed inputs {id, path, reason} [default: OUT_STEM.errors.jsonl]."),
+        typer.Option(
+            help="Failed inputs {id, path, reason} (default: OUT_STEM.errors.jsonl next to --out)."
+        ),
     ] = None,
     workers: Annotated[
         int | None,
-        typer.Option("--workers", "-w", help="Worker processes [default: CPU count]."),
+        typer.Option(
+            "--workers", "-w", help="Worker processes or Ray actors (default: the CPU count)."
+        ),
     ] = None,
     resume: Annotated[
         bool, typer.Option("--resume", help="Skip ids already in --out (after a crash).")
@@ -44,7 +48,7 @@ def batch(
     engine: Annotated[str, typer.Option(help="local (process pool) | ray (Ray Data).")] = "local",
     ray_address: Annotated[
         str | None,
-        typer.Option(help="Ray cluster: auto | ray://host:10001 [default: a local Ray]."),
+        typer.Option(help="Ray cluster: auto | ray://host:10001 (default: start a local Ray)."),
     ] = None,
     chunk_size: Annotated[
         int, typer.Option(help="Articles per worker call (one nlp.pipe, one generate batch).")

@@ -94,6 +94,16 @@ def test_the_model_is_loaded_once_per_process(bart):
     assert first._loaded["model"] is second._loaded["model"]
 
 
+def test_threads_loading_at_once_share_one_model(bart, tmp_path):
+    import shutil
+    from concurrent.futures import ThreadPoolExecutor
+
+    fresh = shutil.copytree(bart, tmp_path / "copy")  # a path no test has loaded yet
+    with ThreadPoolExecutor(4) as pool:
+        loaded = list(pool.map(lambda _: get_generator("seq2seq", str(fresh)).load(), range(4)))
+    assert len({id(g._loaded["model"]) for g in loaded}) == 1
+
+
 def test_a_missing_model_is_a_clear_error(tmp_path):
     with pytest.raises(ModelUnavailable, match="no-such-model"):
         Pipeline("seq2seq", str(tmp_path / "no-such-model")).load()

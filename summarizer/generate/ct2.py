@@ -111,9 +111,11 @@ class CT2Generator(Seq2SeqGenerator):
             from transformers import AutoTokenizer, GenerationConfig
 
             tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
+            kind, _, index = device.partition(":")  # "cuda:1" -> device "cuda", index 1
             translator = ctranslate2.Translator(
                 path,
-                device=device,
+                device=kind,
+                device_index=int(index or 0),
                 compute_type=self.compute_type,
                 intra_threads=loading.cpu_threads(self.threads) if device == "cpu" else 0,
             )

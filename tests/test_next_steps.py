@@ -29,6 +29,7 @@ def steps():
         ("The minister is expected to resign on Friday.", "minister", "on Friday"),
         ("Paid leave will rise to nine months by 2027.", "Paid leave", "by 2027"),
         ("Talks between the two unions begin on Monday.", "Talks", "on Monday"),
+        ("The new stadium is also due to open next summer.", "stadium", "next summer"),
     ],
 )
 def test_future_cue_gives_a_next_step(steps, sentence, actor, when):
@@ -58,6 +59,10 @@ def test_undated_will_is_a_next_step_without_when(steps):
         "The minister would resign if the bill failed.",
         "The minister planned to resign last year.",
         "The reform will not happen.",
+        "The mayor is likely to back the plan.",
+        "The aim is to cut waiting lists by half.",
+        "One of the things we must do is to build more homes.",
+        "The rules were already going to expire in the spring.",
     ],
 )
 def test_past_and_hypothetical_are_not_next_steps(steps, sentence):

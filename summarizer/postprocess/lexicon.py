@@ -564,3 +564,66 @@ SPEAKER_NOUNS = frozenset(
 # Institutions that speak for their country when the text names it ("the Russian
 # foreign ministry" -> Russia).
 STATE_BODIES = frozenset(["ministry", "government", "embassy", "kremlin", "cabinet"])
+
+# --- next steps ---
+
+# "is likely to": probability, not a plan or a schedule ("mere possibilities").
+PROBABLE_ADJECTIVES = frozenset(["likely", "unlikely", "possible", "bound"])
+
+# Verbs that, with an undated "will", describe what something does or permits
+# ("the bill will allow", "the law will control") rather than schedule an action.
+DESCRIPTIVE_VERBS = frozenset(
+    ["have", "allow", "enable", "let", "mean", "include", "involve", "affect", "cost", "apply"]
+)
+
+# Instruments whose "will" describes an effect, not an actor's plan: "the new law
+# will control ...", "the scheme will give ...".
+INSTRUMENT_NOUNS = frozenset(
+    [
+        "law",
+        "bill",
+        "act",
+        "legislation",
+        "rule",
+        "regulation",
+        "scheme",
+        "measure",
+        "policy",
+        "system",
+        "change",
+        "reform",
+        "proposal",
+        "treaty",
+        "agreement",
+        "deal",
+    ]
+)
+
+# Abstract purpose nouns: "the aim is to ...", "one of the things ... is to ..." define
+# a goal (a specificational "be"), they do not schedule "X is to ...".
+PURPOSE_NOUNS = frozenset(
+    [
+        "aim",
+        "goal",
+        "idea",
+        "intention",
+        "objective",
+        "priority",
+        "purpose",
+        "task",
+        "thing",
+        "job",
+        "challenge",
+        "answer",
+        "solution",
+        "way",
+        "point",
+        "plan",
+        "hope",
+        "ambition",
+        "target",
+    ]
+)
+
+# Seasons: "in the autumn", "by the spring" are time expressions the NER misses.
+SEASONS = frozenset(["spring", "summer", "autumn", "fall", "winter"])

@@ -78,11 +78,29 @@ def _plan_noun(tok: Token) -> bool:
     )
 
 
+def _scheduling(tok: Token) -> bool:
+    """A scheduling adjective ("due", "set"), not a probability ("likely")."""
+    low = tok.lower_
+    return low in lexicon.PLAN_ADJECTIVES and low not in lexicon.PROBABLE_ADJECTIVES
+
+
+def _purpose_subject(verb: Token) -> bool:
+    """ "The aim is to ...", "one of the things we need is to ...": a definition."""
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subj is None:
+        return False
+    if subj.lower_ in ("one", "some", "part", "all"):
+        of = next((c for c in subj.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        obj = next((g for g in of.children if g.dep_ == "pobj"), None) if of else None
+        subj = obj or subj
+    return subj.lemma_.lower() in lexicon.PURPOSE_NOUNS
+
+
 def _plan_adjective(tok: Token) -> bool:
     """ "is due to vote", "are set to announce": a present "be" + scheduling adjective."""
     return (
-        tok.lower_ in lexicon.PLAN_ADJECTIVES
-        and tok.dep_ == "acomp"
+        _scheduling(tok)
+        and tok.dep_ in ("acomp", "prep")
         and tok.head.lemma_ == "be"
         and tok.head.tag_ in _PRESENT_TAGS
         and _to_complement(tok) is not None
@@ -132,12 +150,16 @@ def _future_marker(verb: Token) -> str | None:
             if verb.tag_ in _PRESENT_TAGS | {"VBG", "NN"} or any(
                 a.tag_ in _PRESENT_TAGS for a in auxes
             ):
+                if verb.tag_ == "VBG" and not any(a.tag_ in _PRESENT_TAGS for a in auxes):
+                    continue  # "were going to": a past plan
+                if verb.lower_ in lexicon.PROBABLE_ADJECTIVES:
+                    continue
                 if lemma in lexicon.PLAN_VERBS or verb.lower_ in lexicon.PLAN_ADJECTIVES:
                     return "plan"
-                if lemma == "be":
+                if lemma == "be" and not _purpose_subject(verb):
                     return "plan"
     if (
-        verb.lower_ in lexicon.PLAN_ADJECTIVES
+        _scheduling(verb)
         and verb.tag_ in ("VBN", "JJ")
         and any(a.lemma_ == "be" and a.tag_ in _PRESENT_TAGS for a in auxes)
     ):
@@ -206,7 +228,7 @@ def _actor(verb: Token, resolver: SpeakerResolver) -> str | None:
     subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     if subj is None and _plan_noun(verb):
         subj = next((c for c in verb.children if c.dep_ == "compound"), None)
-    if subj is None and verb.dep_ == "acomp":
+    if subj is None and verb.dep_ in ("acomp", "prep"):
         subj = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
     if subj is None:
         agent = next((c for c in verb.children if c.dep_ == "agent"), None)

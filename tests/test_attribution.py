@@ -182,3 +182,35 @@ def test_brands_criticisms_as_rubbish(run):
 def test_dismissive_word_aimed_at_a_plan(run):
     _, ex = run('Greta Holm said: "This is a desperate attempt to win back lost voters."')
     assert len(ex.denials) == 1
+
+
+def test_warning_that_a_plan_cripples_is_a_denial(run):
+    _, ex = run(
+        "The council announced a new parking levy on Monday. But shopkeeper Omar Vance warned "
+        "that many cafes could be crippled by the move."
+    )
+    assert [d.speaker for d in ex.denials] == ["Omar Vance"]
+    assert not any("crippled" in c.evidence.text for c in ex.claims)
+
+
+def test_attempt_that_ignores_is_criticism_of_a_plan(run):
+    _, ex = run(
+        "Senator Ruth Amell said, \"The governor's attempt to merge the two agencies ignores "
+        'the budget rules."'
+    )
+    assert len(ex.denials) == 1
+    assert ex.claims == []
+
+
+def test_criticism_does_not_carry_on_to_the_rest_of_the_quote(run):
+    _, ex = run(
+        "Senator Ruth Amell said, \"The governor's attempt to merge the two agencies ignores "
+        'the budget rules. The state will need more staff next year."'
+    )
+    assert len(ex.denials) == 1
+
+
+def test_plan_defended_with_a_negation_is_a_claim(run):
+    _, ex = run("Finance minister Ida Brandt said the plan would not hurt small farms.")
+    assert ex.denials == []
+    assert len(ex.claims) == 1

@@ -36,6 +36,7 @@ class Attribution:
     evidence: Evidence
     continuation: bool = False
     verb: Token | None = None
+    criticism: bool = False  # a denial only by running down a plan, not by rejecting
 
 
 def _is_reporting(tok: Token) -> bool:
@@ -305,6 +306,32 @@ def _about_assertion(verb: Token) -> bool:
     return False
 
 
+def _criticises_plan(region: list[Token]) -> bool:
+    """The statement runs down another party's plan or move: a plan noun with a critical
+    word over it or on it ("firms could be crippled by the move", "Bush's attempt ...
+    ignores ...", "a very bad bill")."""
+    for tok in region:
+        if tok.lemma_.lower() not in lexicon.CRITICISED_PLAN_NOUNS or tok.pos_ != "NOUN":
+            continue
+        if any(
+            c.dep_ == "amod" and c.lemma_.lower() in lexicon.CRITICISM_WORDS for c in tok.children
+        ):
+            return True
+        head, steps = tok, 0
+        while head.head is not head and steps < 3:
+            head = head.head
+            steps += 1
+            if head.pos_ in ("VERB", "ADJ") and head.lemma_.lower() in lexicon.CRITICISM_WORDS:
+                # "the plan will not hurt families" defends the plan
+                return not _has_dep(head, "neg")
+            if head.pos_ == "VERB" and (
+                head.lemma_.lower() in lexicon.REPORTING_VERBS
+                or head.lemma_.lower() in lexicon.DENIAL_VERBS
+            ):
+                break
+    return False
+
+
 def _is_denial(sent: Span, verb: Token | None) -> bool:
     low = sent.text.lower()
     if any(p in low for p in lexicon.NOT_DENIAL_PHRASES):
@@ -391,7 +418,7 @@ def find_attributions(index: ActorIndex) -> list[Attribution]:
                 item = _make(sent_no, sent, owner.speaker, owner.actor, None, quotes, True)
                 item.continuation = True
                 # the rest of a rebuttal's quote carries the rebuttal on
-                item.denial = item.denial or owner.denial
+                item.denial = item.denial or (owner.denial and not owner.criticism)
                 items.append(item)
         for item in items:
             if item.actor is not None:
@@ -404,6 +431,9 @@ def find_attributions(index: ActorIndex) -> list[Attribution]:
 
 def _make(sent_no, sent, speaker, actor, verb, quotes, has_quote) -> Attribution:
     statement, direct = _statement(sent, verb, quotes)
+    denial = _is_denial(sent, verb)
+    region = list(verb.subtree) if verb is not None else list(sent)
+    criticism = not denial and _criticises_plan(region)
     return Attribution(
         sent_no=sent_no,
         sent=sent,
@@ -411,9 +441,10 @@ def _make(sent_no, sent, speaker, actor, verb, quotes, has_quote) -> Attribution
         actor=actor,
         statement=statement,
         direct=direct and has_quote,
-        denial=_is_denial(sent, verb),
+        denial=denial or criticism,
         evidence=span_evidence(sent),
         verb=verb,
+        criticism=criticism,
     )
 
 

@@ -627,3 +627,57 @@ PURPOSE_NOUNS = frozenset(
 
 # Seasons: "in the autumn", "by the spring" are time expressions the NER misses.
 SEASONS = frozenset(["spring", "summer", "autumn", "fall", "winter"])
+
+# --- attribution ---
+
+# Nouns naming another party's plan or action that a critic can dismiss ("the move",
+# "Bush's attempt", "a very bad bill"); criticism dismissing a plan counts as a denial.
+CRITICISED_PLAN_NOUNS = frozenset(
+    [
+        "plan",
+        "proposal",
+        "move",
+        "attempt",
+        "bid",
+        "offer",
+        "policy",
+        "idea",
+        "scheme",
+        "pledge",
+        "bill",
+        "decision",
+        "strategy",
+        "reform",
+        "measure",
+    ]
+)
+
+# Verbs and adjectives of criticism that, aimed at such a plan, dismiss it ("could be
+# crippled by the move", "the attempt ignores ...", "a bad bill").
+CRITICISM_WORDS = frozenset(
+    [
+        "cripple",
+        "crippled",
+        "ignore",
+        "undermine",
+        "damage",
+        "wreck",
+        "threaten",
+        "flawed",
+        "bad",
+        "unworkable",
+        "unfair",
+        "misguided",
+        "dangerous",
+        "reckless",
+        "shambolic",
+        "pointless",
+        "unnecessary",
+        "cynical",
+        "gimmick",
+        "stunt",
+        "betray",
+        "hurt",
+        "harm",
+    ]
+)

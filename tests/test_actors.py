@@ -74,3 +74,61 @@ def test_every_actor_evidence_is_exact(actors):
     for actor in actors:
         for ev in actor.evidence:
             assert STORY[ev.start : ev.end] == ev.text
+
+
+DISPUTE = (
+    "Tarvonia expelled two diplomats on Monday, and Drenland responded by expelling three "
+    "Tarvonian officials. Drenlandic police said the envoys had left.\n\n"
+    "The Tarvonians insisted they had acted lawfully, Foreign Minister Aldo Renk said. "
+    "Drenland said it would respond."
+)
+
+
+@pytest.fixture(scope="module")
+def dispute():
+    return extract(parse(DISPUTE)).key_actors
+
+
+def test_invented_demonym_merges_into_its_country(dispute):
+    names = {a.name for a in dispute}
+    assert "Tarvonians" not in names and "Tarvonian" not in names
+    assert "Drenlandic" not in names
+    tarvonia = by_name(dispute, "Tarvonia")
+    assert tarvonia.type == "country"
+    assert {"Tarvonians", "Tarvonian"} & set(tarvonia.aliases)
+
+
+def test_demonym_stem_rule():
+    from summarizer.postprocess.actors import _is_demonym
+
+    assert _is_demonym("Maravian", "Maravia")
+    assert _is_demonym("Kestlandic", "Kestland")
+    assert _is_demonym("Kenyans", "Kenya")
+    assert _is_demonym("Dutch", "Netherlands")
+    assert not _is_demonym("Republican", "Republic of Ireland")
+    assert not _is_demonym("Christian", "Christchurch")
+
+
+def test_town_acting_ranks_below_people():
+    text = (
+        "Mara Velt said the festival would move. Velt told the council the hotels "
+        "were full. Dunmere has hosted the event for ten years. Dunmere will lose visitors, "
+        "Velt said. The Harbour Traders Association said it backed the move. The association "
+        "said members had been consulted. Velt said the plan was final."
+    )
+    actors = extract(parse(text)).key_actors
+    names = [a.name for a in actors]
+    assert names[0] == "Mara Velt"
+    if "Dunmere" in names:
+        assert names.index("Dunmere") > names.index("Mara Velt")
+        assert by_name(actors, "Dunmere").salience < 0.5
+
+
+def test_passing_mention_cut_from_a_long_list():
+    from summarizer.postprocess.actors import ActorInfo, _passing
+
+    once = ActorInfo(key="P:x", name="Lena Holt", type="person", first_sent=6)
+    once.mentions = [object()]
+    assert _passing(once)
+    once.subject_count = 1
+    assert not _passing(once)

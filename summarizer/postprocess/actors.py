@@ -23,6 +23,7 @@ _ORG_SUFFIXES = {"party", "inc", "ltd", "plc", "corp", "corporation", "group", "
 _ACRONYM_SKIP = {"of", "the", "and", "for", "&", "on", "in"}
 _REL = 0.1  # an actor scores at least a tenth of the top one ...
 _ABS = 1.5  # ... and more than one passing mention
+_LONG = 6  # beyond this many candidates, passing mentions are cut
 _FEMALE = {"ms", "mrs", "miss", "lady", "dame"}
 _MALE = {"mr", "sir", "lord"}
 
@@ -361,6 +362,9 @@ def build_actor_index(doc: Doc, quotes: QuoteMap | None = None) -> ActorIndex:
 
     _merge_organisations(actors, token_actor)
     _merge_surnames(actors, token_actor)
+    _merge_same_names(actors, token_actor)
+    _merge_demonyms(actors, token_actor)
+    _propagate_names(doc, actors, token_actor, sent_of_token, quotes)
 
     for a in actors.values():
         if a.type == "person" and a.role is None:
@@ -399,6 +403,100 @@ def _move(src: ActorInfo, dst: ActorInfo, token_actor: dict[int, str]) -> None:
     for m in src.mentions:
         for t in m:
             token_actor[t.i] = dst.key
+
+
+def _is_demonym(demonym: str, place: str) -> bool:
+    """ "Maravian(s)" of "Maravia", "Kestlandic" of "Kestland": shared stem, usual endings."""
+    d, p = demonym.lower(), place.lower()
+    if lexicon.IRREGULAR_DEMONYMS.get(d, "").lower() == p:
+        return True
+    forms = [d[:-1]] if d.endswith("s") else [d]
+    for f in forms:
+        n = 0
+        while n < min(len(f), len(p)) and f[n] == p[n]:
+            n += 1
+        if f == p or n < 4:
+            continue
+        if f[n:] in lexicon.DEMONYM_SUFFIXES and p[n:] in lexicon.PLACE_STEM_ENDINGS:
+            return True
+    return False
+
+
+def _merge_demonyms(actors: dict[str, ActorInfo], token_actor: dict[int, str]) -> None:
+    """A people or adjective ("Maravians", "Kestlandic") joins its country named in the text."""
+    places = [a for a in actors.values() if a.type in ("country", "organization")]
+    for a in list(actors.values()):
+        # the NER tags some adjectives ORG ("Kestlandic" officials): one word, not a place
+        if a.type != "group" and not (a.type == "organization" and " " not in a.name):
+            continue
+        hits = [
+            c
+            for c in places
+            if c is not a and any(_is_demonym(a.name, n) for n in [c.name, *c.aliases])
+        ]
+        countries = [c for c in hits if c.type == "country"] or hits
+        if len(countries) == 1:
+            _move(a, countries[0], token_actor)
+            countries[0].type = "country"
+            del actors[a.key]
+    # a capital acting ("Madrid insisted") is its government when the country is in the text
+    for a in list(actors.values()):
+        country = lexicon.CAPITALS.get(normalise(a.name))
+        if country is None or a.subject_count == 0:
+            continue
+        country = lexicon.COUNTRY_ALIASES.get(country.lower(), country)
+        target = actors.get("C:" + normalise(country))
+        if target is not None and target is not a:
+            _move(a, target, token_actor)
+            del actors[a.key]
+
+
+def _merge_same_names(actors: dict[str, ActorInfo], token_actor: dict[int, str]) -> None:
+    """One name the NER tagged with several labels ("Croydon" GPE and ORG) is one actor."""
+    by_name: dict[str, list[ActorInfo]] = {}
+    for a in actors.values():
+        by_name.setdefault(normalise(a.name), []).append(a)
+    for same in by_name.values():
+        if len(same) < 2:
+            continue
+        same.sort(key=lambda a: (-len(a.mentions), a.first_sent))
+        dst = same[0]
+        if any(a.type == "country" for a in same):
+            dst.type = "country"  # a place tagged PERSON or ORG elsewhere is still the place
+        for src in same[1:]:
+            _move(src, dst, token_actor)
+            del actors[src.key]
+
+
+def _propagate_names(
+    doc: Doc,
+    actors: dict[str, ActorInfo],
+    token_actor: dict[int, str],
+    sent_of_token: dict[int, int],
+    quotes: QuoteMap,
+) -> None:
+    """A name the NER tagged elsewhere but missed as a subject ("Maravia ordered") is that actor."""
+    forms: dict[str, str] = {}
+    for a in actors.values():
+        if a.description:
+            continue
+        for n in [a.name, *a.aliases]:
+            if " " not in n and n[:1].isupper() and len(n) > 2:
+                forms.setdefault(n, a.key)
+    if not forms:
+        return
+    for t in doc:
+        key = forms.get(t.text)
+        if key is None or t.i in token_actor or t.ent_type_ or t.dep_ not in _SUBJECT_DEPS:
+            continue
+        span = doc[t.i : t.i + 1]
+        a = actors[key]
+        a.mentions.append(span)
+        a.weight += _mention_weight(span, quotes)
+        if t.dep_ in _SUBJECT_DEPS:
+            a.subject_count += 1
+        a.first_sent = min(a.first_sent, sent_of_token.get(t.i, 10**6))
+        token_actor[t.i] = key
 
 
 def _merge_surnames(actors: dict[str, ActorInfo], token_actor: dict[int, str]) -> None:
@@ -461,6 +559,33 @@ def _junk_name(name: str, doc: Doc) -> bool:
     return False
 
 
+def _passing(a: ActorInfo) -> bool:
+    """Named once, outside the lead, as neither subject nor speaker."""
+    return (
+        len(a.mentions) == 1
+        and a.subject_count == 0
+        and a.speaker_count == 0
+        and a.first_sent > 1
+        and a.role is None
+    )
+
+
+def _known_states() -> set[str]:
+    names = {*lexicon.DEMONYMS.values(), *lexicon.IRREGULAR_DEMONYMS.values()}
+    names |= {*lexicon.COUNTRY_ALIASES.values(), *lexicon.CAPITALS.values()}
+    return {normalise(n) for n in names}
+
+
+_STATES = _known_states()
+
+
+def _is_place(a: ActorInfo) -> bool:
+    """A town or region (no known state, no demonym in the text): the setting, not an actor."""
+    if a.type != "country" or a.names() & _STATES:
+        return False
+    return not any(_is_demonym(x, a.name) for x in a.aliases)
+
+
 def rank_actors(index: ActorIndex, max_actors: int = 8) -> list[Actor]:
     """The key actors, most central first: passing mentions and places drop out."""
     scored = []
@@ -473,12 +598,20 @@ def rank_actors(index: ActorIndex, max_actors: int = 8) -> list[Actor]:
         score = a.weight + lead + 2.0 * a.speaker_count
         if a.type == "country" and a.subject_count == 0 and a.speaker_count == 0:
             score *= 0.3  # a place named, not a country acting
+        elif _is_place(a) and a.speaker_count == 0:
+            score *= 0.3
         scored.append((score, a))
     scored.sort(key=lambda x: (-x[0], x[1].first_sent))
     if not scored:
         return []
     top = scored[0][0]
-    kept = [(s, a) for s, a in scored if s >= max(_REL * top, _ABS)][:max_actors]
+    kept = [(s, a) for s, a in scored if s >= max(_REL * top, _ABS)]
+    if len(kept) > _LONG:
+        # a long list: a single passing mention that neither acts nor speaks goes
+        acting = [(s, a) for s, a in kept if not _passing(a)]
+        kept = acting + [x for x in kept if _passing(x[1])][: max(0, _LONG - len(acting))]
+        kept.sort(key=lambda x: (-x[0], x[1].first_sent))
+    kept = kept[:max_actors]
     if len(kept) < 3:
         kept = scored[: min(3, len(scored), max_actors)]
     out = []

@@ -565,6 +565,138 @@ SPEAKER_NOUNS = frozenset(
 # foreign ministry" -> Russia).
 STATE_BODIES = frozenset(["ministry", "government", "embassy", "kremlin", "cabinet"])
 
+# --- actors ---
+
+# Endings that turn a place name into its demonym ("Kenya" -> "Kenyan", "Sudan" ->
+# "Sudanese", "Iceland" -> "Icelandic"): what may follow the shared stem on the
+# demonym side. Checked against the GPEs of the same text, so invented or rare
+# countries merge too.
+DEMONYM_SUFFIXES = frozenset(
+    ["", "n", "an", "ian", "ean", "ese", "ic", "ish", "i", "ite", "er", "ine", "ien", "egian"]
+)
+# What may follow the shared stem on the place side ("Ital|y", "Chin|a", "Norw|ay").
+PLACE_STEM_ENDINGS = frozenset(["", "a", "e", "o", "y", "ia", "ay", "istan", "land"])
+
+# Irregular demonyms no stem rule finds.
+IRREGULAR_DEMONYMS = {
+    "dutch": "Netherlands",
+    "swiss": "Switzerland",
+    "greek": "Greece",
+    "greeks": "Greece",
+    "danish": "Denmark",
+    "dane": "Denmark",
+    "danes": "Denmark",
+    "swedish": "Sweden",
+    "swede": "Sweden",
+    "swedes": "Sweden",
+    "finnish": "Finland",
+    "finn": "Finland",
+    "finns": "Finland",
+    "portuguese": "Portugal",
+    "filipino": "Philippines",
+    "filipinos": "Philippines",
+    "thai": "Thailand",
+    "emirati": "United Arab Emirates",
+    "kiwi": "New Zealand",
+    "malagasy": "Madagascar",
+    "monegasque": "Monaco",
+    "basque": "Basque Country",
+    "flemish": "Flanders",
+    "cypriot": "Cyprus",
+    "cypriots": "Cyprus",
+    "scots": "Scotland",
+    "english": "England",
+    "icelandic": "Iceland",
+    "icelanders": "Iceland",
+    "new zealander": "New Zealand",
+    "new zealanders": "New Zealand",
+    "argentine": "Argentina",
+    "argentinian": "Argentina",
+    "peruvian": "Peru",
+    "congolese": "Congo",
+    "yemeni": "Yemen",
+    "omani": "Oman",
+    "qatari": "Qatar",
+    "kuwaiti": "Kuwait",
+    "bahraini": "Bahrain",
+    "lebanese": "Lebanon",
+    "jordanian": "Jordan",
+    "libyan": "Libya",
+    "moroccan": "Morocco",
+    "tunisian": "Tunisia",
+    "algerian": "Algeria",
+    "nigerian": "Nigeria",
+    "kenyan": "Kenya",
+    "ethiopian": "Ethiopia",
+    "venezuelan": "Venezuela",
+    "colombian": "Colombia",
+    "chilean": "Chile",
+    "cuban": "Cuba",
+    "belarusian": "Belarus",
+    "georgian": "Georgia",
+    "armenian": "Armenia",
+    "azerbaijani": "Azerbaijan",
+    "kazakh": "Kazakhstan",
+    "uzbek": "Uzbekistan",
+    "serbian": "Serbia",
+    "serb": "Serbia",
+    "serbs": "Serbia",
+    "croat": "Croatia",
+    "croatian": "Croatia",
+    "bosnian": "Bosnia",
+    "hungarian": "Hungary",
+    "czech": "Czech Republic",
+    "slovak": "Slovakia",
+    "romanian": "Romania",
+    "bulgarian": "Bulgaria",
+    "austrian": "Austria",
+    "belgian": "Belgium",
+    "norwegian": "Norway",
+    "vietnamese": "Vietnam",
+    "indonesian": "Indonesia",
+    "malaysian": "Malaysia",
+    "bangladeshi": "Bangladesh",
+    "sri lankan": "Sri Lanka",
+    "nepalese": "Nepal",
+    "burmese": "Myanmar",
+    "taiwanese": "Taiwan",
+    "singaporean": "Singapore",
+    "zimbabwean": "Zimbabwe",
+    "south african": "South Africa",
+    "sudanese": "Sudan",
+    "somali": "Somalia",
+}
+
+# Capitals that stand for their government when they act ("Moscow said").
+CAPITALS = {
+    "moscow": "Russia",
+    "washington": "United States",
+    "beijing": "China",
+    "london": "United Kingdom",
+    "paris": "France",
+    "berlin": "Germany",
+    "madrid": "Spain",
+    "rome": "Italy",
+    "tokyo": "Japan",
+    "tehran": "Iran",
+    "baghdad": "Iraq",
+    "kyiv": "Ukraine",
+    "kiev": "Ukraine",
+    "damascus": "Syria",
+    "ankara": "Turkey",
+    "pyongyang": "North Korea",
+    "seoul": "South Korea",
+    "new delhi": "India",
+    "islamabad": "Pakistan",
+    "kabul": "Afghanistan",
+    "cairo": "Egypt",
+    "riyadh": "Saudi Arabia",
+    "ottawa": "Canada",
+    "canberra": "Australia",
+    "warsaw": "Poland",
+    "dublin": "Ireland",
+}
+
 # --- next steps ---
 
 # "is likely to": probability, not a plan or a schedule ("mere possibilities").
@@ -627,6 +759,11 @@ PURPOSE_NOUNS = frozenset(
 
 # Seasons: "in the autumn", "by the spring" are time expressions the NER misses.
 SEASONS = frozenset(["spring", "summer", "autumn", "fall", "winter"])
+
+# Frequency adverbs that make "would" a past habit ("often would ..."), not a plan.
+HABITUAL_ADVERBS = frozenset(
+    ["occasionally", "often", "sometimes", "usually", "always", "regularly", "frequently"]
+)
 
 # --- attribution ---
 

@@ -18,7 +18,7 @@ from summarizer.postprocess.attribution import (
     to_denials,
 )
 from summarizer.postprocess.evidence import QuoteMap
-from summarizer.postprocess.linking import link_denials
+from summarizer.postprocess.linking import claim_candidates, link_denials
 from summarizer.postprocess.next_steps import find_next_steps
 from summarizer.schema import Actor, Claim, Denial, NextStep
 
@@ -41,7 +41,14 @@ def extract(doc: Doc, *, max_claims: int = 8, max_actors: int = 8) -> Extraction
     claim_items = rank_claims(attributions, index, max_claims=max_claims)
     claims = to_claims(claim_items)
     denial_items = [a for a in attributions if a.denial]
-    rebuts = link_denials(denial_items, claim_items, [c.id for c in claims], index)
+    # the rebutted claim is chosen among all candidates, then mapped onto the kept ones
+    rebuts = link_denials(
+        denial_items,
+        claim_items,
+        [c.id for c in claims],
+        index,
+        candidates=claim_candidates(attributions),
+    )
     return Extraction(
         key_actors=rank_actors(index, max_actors=max_actors),
         claims=claims,

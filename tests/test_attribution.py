@@ -214,3 +214,26 @@ def test_plan_defended_with_a_negation_is_a_claim(run):
     _, ex = run("Finance minister Ida Brandt said the plan would not hurt small farms.")
     assert ex.denials == []
     assert len(ex.claims) == 1
+
+
+def test_ranking_prefers_a_new_voice_over_a_speakers_later_lines():
+    from summarizer.postprocess.actors import build_actor_index
+    from summarizer.postprocess.attribution import find_attributions, rank_claims
+    from summarizer.postprocess.evidence import QuoteMap
+
+    text = (
+        "Fire chief Dana Kole said the blaze started in a kitchen. "
+        "Kole said crews arrived within minutes. "
+        "Kole said two rooms were badly damaged. "
+        "Kole said the roof held. "
+        "Kole said nobody was hurt. "
+        "Neighbour Tom Reyes said he saw smoke at noon."
+    )
+    doc = parse(text)
+    index = build_actor_index(doc, QuoteMap.build(doc))
+    items = find_attributions(index)
+    for a in items:
+        if a.actor is not None:
+            a.actor.speaker_count += 1
+    kept = rank_claims(items, index, max_claims=4)
+    assert "Tom Reyes" in [a.speaker for a in kept]

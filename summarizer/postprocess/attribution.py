@@ -472,12 +472,22 @@ def rank_claims(
     n = max(len(sents), 1)
     top_weight = max((x.weight + 2 * x.speaker_count for x in index.actors.values()), default=1)
 
+    # a speaker's later lines count for less than their first: the claims kept cover the
+    # story's voices rather than one witness's every remark
+    nth: dict[str, int] = {}
+    turn: dict[int, int] = {}
+    for a in unique:
+        key = a.actor.key if a.actor is not None else normalise(a.speaker)
+        turn[id(a)] = nth.get(key, 0)
+        nth[key] = nth.get(key, 0) + 1
+
     def score(a: Attribution) -> float:
         sal = (a.actor.weight + 2 * a.actor.speaker_count) / top_weight if a.actor else 0.2
         position = 1.0 - a.sent_no / n
         words = _content_lemmas(a.sent)
         overlap = len(words & lead) / max(len(lead), 1)
         s = sal + 0.8 * position + 0.5 * overlap + (0.2 if a.direct else 0.0)
+        s -= 0.1 * min(turn[id(a)], 3)
         if a.continuation:
             s -= 0.4
         return s

@@ -224,10 +224,11 @@ def test_ranking_prefers_a_new_voice_over_a_speakers_later_lines():
     text = (
         "Fire chief Dana Kole said the blaze started in a kitchen. "
         "Kole said crews arrived within minutes. "
+        "Neighbour Tom Reyes said he saw smoke at noon. "
         "Kole said two rooms were badly damaged. "
         "Kole said the roof held. "
         "Kole said nobody was hurt. "
-        "Neighbour Tom Reyes said he saw smoke at noon."
+        "Kole said the street would reopen soon."
     )
     doc = parse(text)
     index = build_actor_index(doc, QuoteMap.build(doc))

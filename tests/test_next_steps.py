@@ -63,7 +63,32 @@ def test_undated_will_is_a_next_step_without_when(steps):
         "The aim is to cut waiting lists by half.",
         "One of the things we must do is to build more homes.",
         "The rules were already going to expire in the spring.",
+        "The new licensing law will allow pubs to stay open later.",
+        "The tax rise will mean higher bills by 2030.",
+        "Occasionally a nurse would walk down to check on the patients, he told reporters.",
+        "He said that whether voters chose one party or the other, it would change little.",
+        "The mayor had suggested that the council would sell the land.",
+        "The minister will say the economy is growing.",
+        "The cheaper tickets will bring more visitors to the coast.",
+        "The senator questioned what would be cut from the budget.",
+        "She said she did not believe there would be a strike.",
     ],
 )
 def test_past_and_hypothetical_are_not_next_steps(steps, sentence):
     assert steps(sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "when"),
+    [
+        ("The mayor said the council would publish its own figures.", None),
+        ("The committee will resume its hearings in the autumn.", "in the autumn"),
+        ("The board will meet for two days to review the plans agreed in 2003.", None),
+        ("Officials said there will be a vote on the proposal on Tuesday.", "on Tuesday"),
+        ("The minister will speak to farmers in Leeds on Friday.", "on Friday"),
+    ],
+)
+def test_reported_plans_events_and_dated_speeches(steps, sentence, when):
+    found = steps(sentence)
+    assert len(found) == 1, found
+    assert found[0].when == when

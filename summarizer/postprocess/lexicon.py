@@ -760,6 +760,62 @@ PURPOSE_NOUNS = frozenset(
 # Seasons: "in the autumn", "by the spring" are time expressions the NER misses.
 SEASONS = frozenset(["spring", "summer", "autumn", "fall", "winter"])
 
+# Bodies and groups that act (beyond the speaker nouns): an undated "will"/"would"
+# with one of these as subject is someone's plan, not a predicted effect.
+AGENT_NOUNS = frozenset(
+    [
+        "council",
+        "board",
+        "court",
+        "parliament",
+        "assembly",
+        "administration",
+        "congress",
+        "senate",
+        "cabinet",
+        "mp",
+        "peer",
+        "team",
+        "regulator",
+        "watchdog",
+        "investigator",
+        "inquiry",
+        "panel",
+        "bank",
+        "judge",
+        "president",
+        "chancellor",
+        "secretary",
+        "chief",
+        "director",
+        "chairman",
+        "manager",
+        "negotiator",
+        "worker",
+        "staff",
+        "troops",
+        "army",
+    ]
+)
+
+# Month names: a time phrase naming one is a calendar point, not a bare duration.
+MONTHS = frozenset(
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ]
+)
+
 # Frequency adverbs that make "would" a past habit ("often would ..."), not a plan.
 HABITUAL_ADVERBS = frozenset(
     ["occasionally", "often", "sometimes", "usually", "always", "regularly", "frequently"]

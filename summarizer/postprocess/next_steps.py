@@ -43,9 +43,20 @@ def _conditional(verb: Token) -> bool:
             break
     for c in verb.children:
         if c.dep_ == "advcl" and any(
-            g.dep_ == "mark" and g.lower_ in ("if", "unless") for g in c.children
+            g.dep_ == "mark" and g.lower_ in ("if", "unless", "whether") for g in c.children
         ):
             return True  # "If the talks fail, the union will strike"
+        if c.dep_ == "advmod" and c.lower_ in lexicon.HABITUAL_ADVERBS:
+            return True  # "Occasionally a truck would drive ...": a past habit
+    if any(c.lower_ in ("what", "whether", "how", "why") and c.i < verb.i for c in verb.children):
+        return True  # "questioned what would be exempted": an indirect question
+    head = verb.head
+    if (
+        verb.dep_ == "ccomp"
+        and head.lemma_.lower() in lexicon.REPORTING_VERBS
+        and any(c.dep_ == "neg" for c in head.children)
+    ):
+        return True  # "did not believe there would be ..."
     return any(c.dep_ == "aux" and c.lower_ in ("could", "might", "may") for c in verb.children)
 
 
@@ -56,6 +67,8 @@ def _reported(verb: Token) -> bool:
         verb.dep_ in ("ccomp", "conj")
         and head is not verb
         and head.lemma_.lower() in lexicon.REPORTING_VERBS
+        # "had suggested that X would ...": a report about an earlier time
+        and not any(c.dep_ == "aux" and c.lower_ in ("had", "'d") for c in head.children)
     )
 
 
@@ -107,19 +120,68 @@ def _plan_adjective(tok: Token) -> bool:
     )
 
 
-def _real_plan(verb: Token, marker: str, when: str | None, index: ActorIndex) -> bool:
-    """Drop futures that are not plans: quotes and reports without a date, states
-    ("will be the first time"), negations, and "X will say" framing a quote."""
+def _expletive(verb: Token) -> bool:
+    """ "there will be a vote on Tuesday": an announced event."""
+    return any(c.dep_ == "expl" for c in verb.children)
+
+
+def _instrument_subject(verb: Token) -> bool:
+    """ "The new law will control ...": a law or scheme described, not an actor's plan."""
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    return subj is not None and subj.lemma_.lower() in lexicon.INSTRUMENT_NOUNS
+
+
+_AGENT_TYPES = {"person", "organization", "country", "group"}
+_PERSONAL_PRONOUNS = {"he", "she", "they", "we", "i", "you"}
+
+
+def _agentive(verb: Token, resolver: SpeakerResolver) -> bool:
+    """An undated future needs someone to carry it out: a passive ("will be monitored"),
+    or a subject that is a person, organisation or country, not a thing whose effect is
+    predicted ("the cuts would deliver less", "smoke-free areas will save lives")."""
+    if any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
+        return True
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subj is None:
+        return True  # no subject of its own ("... and will also provide ..."): keep
+    if subj.lower_ in _PERSONAL_PRONOUNS:
+        return True
+    if subj.pos_ == "PROPN" or subj.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
+        return True
+    lemma = subj.lemma_.lower()
+    if lemma in lexicon.SPEAKER_NOUNS or lemma in lexicon.AGENT_NOUNS:
+        return True
+    _, actor = resolver.resolve(subj)
+    return actor is not None and actor.type in _AGENT_TYPES
+
+
+def _real_plan(
+    verb: Token,
+    marker: str,
+    when: str | None,
+    forward: bool,
+    index: ActorIndex,
+    resolver: SpeakerResolver,
+) -> bool:
+    """Drop futures that are not plans: quotes without a date, states ("will be the
+    first time", "will mean"), descriptions of what a law will allow, negations, and
+    "X will say" framing a quote unless a forward date makes the speech an event."""
     lemma = verb.lemma_.lower()
     if any(c.dep_ == "neg" for c in verb.children):
         return False
+    if lemma in lexicon.STATE_VERBS and marker != "plan":
+        return lemma == "be" and when is not None and _expletive(verb)
+    if lemma in lexicon.SPEECH_VERBS:
+        return forward and not index.quotes.inside(verb.idx)
     if when is not None:
-        return lemma not in lexicon.SPEECH_VERBS and (lemma != "be" or marker == "plan")
-    if marker == "would":
-        return False
+        return True
     if index.quotes.inside(verb.idx):
         return False
-    if lemma in lexicon.STATE_VERBS and marker != "plan":
+    if lemma in lexicon.DESCRIPTIVE_VERBS and marker != "plan":
+        return False
+    if _instrument_subject(verb) and marker != "plan":
+        return False
+    if marker != "plan" and not _agentive(verb, resolver):
         return False
     if lemma in lexicon.SPEECH_VERBS:
         return False
@@ -167,6 +229,38 @@ def _future_marker(verb: Token) -> str | None:
     return None
 
 
+def _season_phrases(sent: Span) -> list[Span]:
+    """ "in the fall", "by next spring": seasons the entity recogniser leaves out."""
+    out = []
+    for t in sent:
+        if t.lower_ in lexicon.SEASONS and t.dep_ == "pobj" and t.head.lower_ in _TIME_PREPS:
+            span = sent.doc[t.head.i + 1 : t.i + 1]
+            out.append(Span(sent.doc, span.start, span.end, label="DATE"))
+    return out
+
+
+def _other_clause(tok: Token, verb: Token) -> bool:
+    """Whether a clause boundary lies between a time phrase and the verb."""
+    t = tok
+    while t.i != verb.i and t.head.i != t.i:
+        if t.dep_ in ("relcl", "acl", "advcl", "ccomp", "csubj"):
+            # the "to"-complement of a plan word is the plan's own clause
+            return not (t.head.i == verb.i and t.dep_ in ("acl", "advcl"))
+        t = t.head
+    return False
+
+
+def _calendar(span: Span) -> bool:
+    """A calendar point: a weekday, a month, a season or a year ("2006", "February")."""
+    for t in span:
+        low = t.lower_
+        if low in lexicon.WEEKDAYS or low in lexicon.MONTHS or low in lexicon.SEASONS:
+            return True
+        if t.like_num and len(t.text) == 4 and t.text.isdigit():
+            return True
+    return False
+
+
 def _time_expression(verb: Token, sent: Span, quotes: QuoteMap) -> tuple[str | None, bool]:
     """The DATE/TIME phrase of the verb's clause as written, and whether it points forward.
 
@@ -176,9 +270,11 @@ def _time_expression(verb: Token, sent: Span, quotes: QuoteMap) -> tuple[str | N
     clause = {t.i for t in verb.subtree}
     verb_quoted = quotes.inside(verb.idx)
     found = []
-    for ent in sent.ents:
+    for ent in [*sent.ents, *_season_phrases(sent)]:
         if ent.label_ not in ("DATE", "TIME") or ent.root.i not in clause:
             continue
+        if _other_clause(ent.root, verb):
+            continue  # "plans agreed in 2000": the date of another clause
         if not verb_quoted and quotes.inside(ent.start_char):
             continue  # a date inside a quote belongs to the quote, not to "X will say"
         start = ent.start
@@ -192,6 +288,8 @@ def _time_expression(verb: Token, sent: Span, quotes: QuoteMap) -> tuple[str | N
         forward = any(w in lexicon.FUTURE_TIME_WORDS for w in words) or (
             any(w in lexicon.WEEKDAYS for w in words) and start < ent.start
         )
+        if not (forward or start < ent.start or _calendar(span)):
+            continue  # a bare duration or frequency ("months", "daily", "two-day")
         found.append((forward, start < ent.start, span))
     if not found:
         return None, False
@@ -257,7 +355,7 @@ def find_next_steps(index: ActorIndex) -> list[NextStep]:
                 continue
             marker = _future_marker(tok)
             when, forward = _time_expression(tok, sent, index.quotes)
-            if marker is not None and not _real_plan(tok, marker, when, index):
+            if marker is not None and not _real_plan(tok, marker, when, forward, index, resolver):
                 continue
             if marker is None:
                 # present tense scheduled by a forward time expression
@@ -266,6 +364,8 @@ def find_next_steps(index: ActorIndex) -> list[NextStep]:
                 )
                 if not (present and forward and tok.dep_ in ("ROOT", "conj", "ccomp")):
                     continue
+                if tok.tag_ == "VBN" and any(c.lemma_ == "have" for c in tok.children):
+                    continue  # present perfect: "has not yet been released"
                 if tok.lemma_.lower() in lexicon.STATE_VERBS:
                     continue
             if _conditional(tok):

@@ -487,7 +487,7 @@ def rank_claims(
         words = _content_lemmas(a.sent)
         overlap = len(words & lead) / max(len(lead), 1)
         s = sal + 0.8 * position + 0.5 * overlap + (0.2 if a.direct else 0.0)
-        s -= 0.0 * min(turn[id(a)], 3)
+        s -= 0.1 * min(turn[id(a)], 3)
         if a.continuation:
             s -= 0.4
         return s

@@ -92,3 +92,31 @@ def test_reported_plans_events_and_dated_speeches(steps, sentence, when):
     found = steps(sentence)
     assert len(found) == 1, found
     assert found[0].when == when
+
+
+def test_passive_plan_names_the_agent_and_keeps_be(steps):
+    (step,) = steps("The review is due to be published next month by the audit office.")
+    assert "audit office" in (step.actor or "")
+    assert step.action.startswith("be published")
+    assert step.when == "next month"
+
+
+def test_relative_pronoun_actor_is_its_antecedent(steps):
+    found = steps("Ministers praised the regulator, which will publish new rules on Friday.")
+    assert found and "regulator" in (found[0].actor or "")
+
+
+def test_fronted_adverbial_is_not_part_of_the_action(steps):
+    (step,) = steps("On Tuesday in Cardiff, the minister will open the new hospital wing.")
+    assert step.action.startswith("open the new hospital wing")
+    assert step.when == "On Tuesday"
+
+
+def test_temporal_clause_dates_the_step(steps):
+    (step,) = steps("The leader is expected to attack the plan as she starts a tour on Monday.")
+    assert step.when == "on Monday"
+
+
+def test_date_of_a_coordinated_clause_is_not_taken(steps):
+    found = steps("We are going to cut the fee by 2030 and the aim is to scrap it by 2040.")
+    assert found and found[0].when == "by 2030"

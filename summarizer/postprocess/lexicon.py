@@ -720,6 +720,7 @@ INSTRUMENT_NOUNS = frozenset(
         "regulation",
         "scheme",
         "measure",
+        "plan",
         "policy",
         "system",
         "change",

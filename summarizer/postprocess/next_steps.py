@@ -19,18 +19,8 @@ from summarizer.schema import NextStep
 _WILL = {"will", "'ll", "shall", "wo", "’ll"}
 _TIME_PREPS = {"on", "by", "in", "from", "until", "before", "after", "next", "during", "at"}
 _PRESENT_TAGS = {"VBZ", "VBP"}
-_LEFT_SKIP = {
-    "nsubj",
-    "nsubjpass",
-    "punct",
-    "cc",
-    "conj",
-    "mark",
-    "advmod",
-    "aux",
-    "auxpass",
-    "neg",
-}
+_TEMPORAL_MARKS = {"as", "when", "while", "before", "after", "until", "once"}
+_RELATIVE_PRONOUNS = {"which", "that", "who", "whom"}
 
 
 def _conditional(verb: Token) -> bool:
@@ -127,7 +117,7 @@ def _expletive(verb: Token) -> bool:
 
 def _instrument_subject(verb: Token) -> bool:
     """ "The new law will control ...": a law or scheme described, not an actor's plan."""
-    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     return subj is not None and subj.lemma_.lower() in lexicon.INSTRUMENT_NOUNS
 
 
@@ -243,9 +233,15 @@ def _other_clause(tok: Token, verb: Token) -> bool:
     """Whether a clause boundary lies between a time phrase and the verb."""
     t = tok
     while t.i != verb.i and t.head.i != t.i:
-        if t.dep_ in ("relcl", "acl", "advcl", "ccomp", "csubj"):
+        if t.dep_ == "advcl" and any(
+            c.dep_ == "mark" and c.lower_ in _TEMPORAL_MARKS for c in t.children
+        ):
+            pass  # "as he begins a tour on Monday": a temporal clause dates the event
+        elif t.dep_ in ("relcl", "acl", "advcl", "ccomp", "csubj"):
             # the "to"-complement of a plan word is the plan's own clause
             return not (t.head.i == verb.i and t.dep_ in ("acl", "advcl"))
+        elif t.dep_ == "conj" and t.pos_ in ("VERB", "AUX"):
+            return True  # "... by 2007 and the aim is to ... by the end of ..."
         t = t.head
     return False
 
@@ -288,8 +284,8 @@ def _time_expression(verb: Token, sent: Span, quotes: QuoteMap) -> tuple[str | N
         forward = any(w in lexicon.FUTURE_TIME_WORDS for w in words) or (
             any(w in lexicon.WEEKDAYS for w in words) and start < ent.start
         )
-        if not (forward or start < ent.start or _calendar(span)):
-            continue  # a bare duration or frequency ("months", "daily", "two-day")
+        if not (forward or _calendar(span) or ent.label_ == "TIME" and start < ent.start):
+            continue  # a duration or frequency ("the first six months", "daily", "two-day")
         found.append((forward, start < ent.start, span))
     if not found:
         return None, False
@@ -302,8 +298,8 @@ def _action(verb: Token) -> str:
     doc = verb.doc
     tokens = [verb]
     for c in verb.children:
-        if c.dep_ in _LEFT_SKIP and c.i < verb.i:
-            continue
+        if c.i < verb.i and c.dep_ != "auxpass":
+            continue  # subject, auxiliaries and fronted adverbials ("On Wednesday, ...")
         if c.dep_ in ("conj", "cc", "punct") and c.i > verb.i:
             continue
         tokens.extend(c.subtree)
@@ -322,8 +318,19 @@ def _subject_tokens(verb: Token) -> set[Token]:
     return out
 
 
-def _actor(verb: Token, resolver: SpeakerResolver) -> str | None:
+def _actor(verb: Token, resolver: SpeakerResolver, target: Token | None = None) -> str | None:
+    """Who carries the step out: the agent of a passive ("due to be presented by X"),
+    else the subject; a relative pronoun stands for its antecedent."""
+    for v in (target, verb):
+        agent = next((c for c in v.children if c.dep_ == "agent"), None) if v else None
+        obj = next((g for g in agent.children if g.dep_ == "pobj"), None) if agent else None
+        if obj is not None:
+            name, _ = resolver.resolve(obj)
+            return name
     subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is not None and subj.lower_ in _RELATIVE_PRONOUNS:
+        rel = next((t for t in [verb, *verb.ancestors] if t.dep_ == "relcl"), None)
+        subj = rel.head if rel is not None else None
     if subj is None and _plan_noun(verb):
         subj = next((c for c in verb.children if c.dep_ == "compound"), None)
     if subj is None and verb.dep_ in ("acomp", "prep"):
@@ -373,11 +380,11 @@ def find_next_steps(index: ActorIndex) -> list[NextStep]:
             # the verb under "due to"/"plans to" carries the action
             target = tok
             for c in tok.children:
-                if c.dep_ in ("xcomp", "acl") and marker == "plan" and c is _to_complement(tok):
+                if c.dep_ in ("xcomp", "acl") and marker == "plan" and c == _to_complement(tok):
                     target = c
                     if when is None:
                         when, _ = _time_expression(c, sent, index.quotes)
-            actor = _actor(tok, resolver)
+            actor = _actor(tok, resolver, target)
             if actor in seen:
                 continue
             seen.add(actor)

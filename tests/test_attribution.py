@@ -238,3 +238,14 @@ def test_ranking_prefers_a_new_voice_over_a_speakers_later_lines():
             a.actor.speaker_count += 1
     kept = rank_claims(items, index, max_claims=3)
     assert "Bob Hart" in [a.speaker for a in kept]
+
+
+def test_withheld_report_is_not_a_claim(run):
+    _, ex = run("Coach Lina Berg would not discuss reports that the club had been sold.")
+    assert ex.claims == []
+
+
+def test_link_furniture_is_not_a_claim(run):
+    _, ex = run("Senator Paul Ondra said the vote would be close. Watch Ondra explain the budget »")
+    assert len(ex.claims) == 1
+    assert "vote" in ex.claims[0].evidence.text

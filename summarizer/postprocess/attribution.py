@@ -359,6 +359,12 @@ def _is_denial(sent: Span, verb: Token | None) -> bool:
     return any(_denial_word(t) for t in region)
 
 
+def _link_line(sent: Span) -> bool:
+    """Page furniture pointing to another item ("Watch X criticize Y »"), not reporting."""
+    text = sent.text.strip()
+    return bool(text) and text.split()[0] in lexicon.LINK_WORDS and text.endswith("»")
+
+
 def find_attributions(index: ActorIndex) -> list[Attribution]:
     """Every attributed statement of the Doc, in text order."""
     doc = index.doc
@@ -367,6 +373,8 @@ def find_attributions(index: ActorIndex) -> list[Attribution]:
     found: list[Attribution] = []
     quote_owner: dict[tuple[int, int], Attribution] = {}
     for sent_no, sent in enumerate(index.units):
+        if _link_line(sent):
+            continue
         sent_quotes = quotes.overlapping(sent.start_char, sent.end_char)
         has_quote = bool(sent_quotes)
         items: list[Attribution] = []
@@ -383,6 +391,9 @@ def find_attributions(index: ActorIndex) -> list[Attribution]:
                 speakers_seen.add(speaker)
                 continue
             if not _is_reporting(tok) or quotes.inside(tok.idx):
+                continue
+            # "he would not discuss the reports": a report withheld asserts nothing
+            if _has_dep(tok, "neg") and tok.lemma_.lower() not in lexicon.DENIAL_VERBS:
                 continue
             if _nested_report(tok):
                 continue

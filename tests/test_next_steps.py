@@ -72,6 +72,7 @@ def test_undated_will_is_a_next_step_without_when(steps):
         "The cheaper tickets will bring more visitors to the coast.",
         "The senator questioned what would be cut from the budget.",
         "She said she did not believe there would be a strike.",
+        "He said raising the speed limit would cut journey times.",
     ],
 )
 def test_past_and_hypothetical_are_not_next_steps(steps, sentence):

@@ -131,6 +131,8 @@ def _agentive(verb: Token, resolver: SpeakerResolver) -> bool:
     predicted ("the cuts would deliver less", "smoke-free areas will save lives")."""
     if any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
         return True
+    if any(c.dep_ == "csubj" for c in verb.children):
+        return False  # "raising the threshold would prevent ...": a predicted effect
     subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
     if subj is None:
         return True  # no subject of its own ("... and will also provide ..."): keep

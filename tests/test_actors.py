@@ -132,3 +132,21 @@ def test_passing_mention_cut_from_a_long_list():
     assert _passing(once)
     once.subject_count = 1
     assert not _passing(once)
+
+
+def test_dateline_city_is_not_an_actor():
+    text = (
+        "OSLO (Newsum Wire) - Harbour pilot Erik Dahl said the ferry had drifted for an hour. "
+        "Dahl told reporters the crew had lost power. The ferry company said it would "
+        "investigate. Dahl said nobody was hurt."
+    )
+    names = {a.name for a in extract(parse(text)).key_actors}
+    assert "OSLO" not in names and "Oslo" not in names
+
+
+def test_dominant_actor_does_not_crowd_out_others():
+    lead = "Premier Hana Lor said the budget would pass. " * 12
+    text = lead + "Finance Minister Tomas Berg said he would present it on Monday."
+    names = [a.name for a in extract(parse(text)).key_actors]
+    assert names[0] == "Hana Lor"
+    assert "Tomas Berg" in names

@@ -23,6 +23,7 @@ _ORG_SUFFIXES = {"party", "inc", "ltd", "plc", "corp", "corporation", "group", "
 _ACRONYM_SKIP = {"of", "the", "and", "for", "&", "on", "in"}
 _REL = 0.1  # an actor scores at least a tenth of the top one ...
 _ABS = 1.5  # ... and more than one passing mention
+_CAP = 4.5  # ... though a dominant actor never pushes the bar above this
 _LONG = 6  # beyond this many candidates, passing mentions are cut
 _FEMALE = {"ms", "mrs", "miss", "lady", "dame"}
 _MALE = {"mr", "sir", "lord"}
@@ -175,6 +176,15 @@ def _is_publisher(ent: Span) -> bool:
     return normalise(ent.text) in lexicon.PUBLISHER_NAMES
 
 
+def _is_dateline(ent: Span) -> bool:
+    """ "OSLO (Wire) -" / "OSLO, Norway -": a capitalised place opening a line."""
+    doc = ent.doc
+    line_start = ent.start == 0 or "\n" in doc[ent.start - 1].whitespace_ + doc[ent.start - 1].text
+    if not line_start or not ent.text.isupper() or len(ent.text) < 3:
+        return False
+    return ent.end < len(doc) and doc[ent.end].text in (",", "(", "-", "--", "—", "–")
+
+
 def _mention_weight(ent: Span, quotes: QuoteMap) -> float:
     """How much one mention says the entity acts in the story, by its syntactic role."""
     root = ent.root
@@ -255,7 +265,11 @@ def build_actor_index(doc: Doc, quotes: QuoteMap | None = None) -> ActorIndex:
         for t in sent:
             sent_of_token[t.i] = n
 
-    ents = [e for e in doc.ents if e.label_ in _ACTOR_LABELS and not _is_publisher(e)]
+    ents = [
+        e
+        for e in doc.ents
+        if e.label_ in _ACTOR_LABELS and not _is_publisher(e) and not _is_dateline(e)
+    ]
     actors: dict[str, ActorInfo] = {}
     token_actor: dict[int, str] = {}
     pending_single: list[tuple[Span, str, str | None]] = []
@@ -595,17 +609,19 @@ def rank_actors(index: ActorIndex, max_actors: int = 8) -> list[Actor]:
             continue
         if _junk_name(a.name, index.doc):
             continue
+        if _is_place(a) and a.name.isupper() and len(a.name) > 3:
+            continue  # a dateline ("OSLO, Norway (Wire) --"), not an actor
         score = a.weight + lead + 2.0 * a.speaker_count
         if a.type == "country" and a.subject_count == 0 and a.speaker_count == 0:
             score *= 0.3  # a place named, not a country acting
-        elif _is_place(a) and a.speaker_count == 0:
-            score *= 0.3
+        elif _is_place(a) and a.speaker_count < 2:
+            score = (score - lead) * 0.3  # a dateline or setting: no lead bonus either
         scored.append((score, a))
     scored.sort(key=lambda x: (-x[0], x[1].first_sent))
     if not scored:
         return []
     top = scored[0][0]
-    kept = [(s, a) for s, a in scored if s >= max(_REL * top, _ABS)]
+    kept = [(s, a) for s, a in scored if s >= max(min(_REL * top, _CAP), _ABS)]
     if len(kept) > _LONG:
         # a long list: a single passing mention that neither acts nor speaks goes
         acting = [(s, a) for s, a in kept if not _passing(a)]

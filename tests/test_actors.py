@@ -150,3 +150,16 @@ def test_dominant_actor_does_not_crowd_out_others():
     names = [a.name for a in extract(parse(text)).key_actors]
     assert names[0] == "Hana Lor"
     assert "Tomas Berg" in names
+
+
+def test_name_after_a_person_noun_is_a_person():
+    from spacy.tokens import Span
+
+    from summarizer.postprocess.actors import _person_after_role
+
+    doc = parse("The statement was read by ministry spokesperson Ana Ruiz on Friday.")
+    start = [t.i for t in doc if t.text == "Ana"][0]
+    assert _person_after_role(Span(doc, start, start + 2, label="ORG"))
+    police = parse("The statement was read by ministry spokesperson Harbour Police on Friday.")
+    start = [t.i for t in police if t.text == "Harbour"][0]
+    assert not _person_after_role(Span(police, start, start + 2, label="ORG"))

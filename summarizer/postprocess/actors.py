@@ -185,6 +185,15 @@ def _is_dateline(ent: Span) -> bool:
     return ent.end < len(doc) and doc[ent.end].text in (",", "(", "-", "--", "—", "–")
 
 
+def _person_after_role(ent: Span) -> bool:
+    """Two or three capitalised words right after a person noun, none an organisation word."""
+    if not 2 <= len(ent) <= 3 or ent.start == 0:
+        return False
+    if ent.doc[ent.start - 1].lower_ not in lexicon.PERSON_ROLE_NOUNS:
+        return False
+    return all(t.is_title and t.is_alpha and t.lower_ not in lexicon.ORG_NAME_WORDS for t in ent)
+
+
 def _mention_weight(ent: Span, quotes: QuoteMap) -> float:
     """How much one mention says the entity acts in the story, by its syntactic role."""
     root = ent.root
@@ -290,6 +299,8 @@ def build_actor_index(doc: Doc, quotes: QuoteMap | None = None) -> ActorIndex:
         label = ent.label_
         if ent[0].lower_.rstrip(".") in lexicon.HONORIFICS and len(ent) > 1:
             label = "PERSON"  # "Ms Quell" tagged ORG: the honorific settles it
+        elif label == "ORG" and _person_after_role(ent):
+            label = "PERSON"  # "ministry spokesperson Ana Ruiz" tagged ORG
         nickname = lexicon.PARTY_NICKNAMES.get(normalise(ent.text))
         if nickname is not None:
             # "Lib Dems" tagged PERSON, "Tories" tagged NORP: the party either way

@@ -216,28 +216,34 @@ def test_plan_defended_with_a_negation_is_a_claim(run):
     assert len(ex.claims) == 1
 
 
-def test_ranking_prefers_a_new_voice_over_a_speakers_later_lines():
+def test_ranking_prefers_a_new_voice_over_a_speakers_later_lines(monkeypatch):
+    from summarizer.postprocess import attribution
     from summarizer.postprocess.actors import build_actor_index
-    from summarizer.postprocess.attribution import find_attributions, rank_claims
     from summarizer.postprocess.evidence import QuoteMap
 
+    # the chief is the more salient voice and speaks three times; the neighbour once,
+    # between her lines: only the per-speaker penalty lets his one line into the top 3
     text = (
-        "Mayor Bob Hart met fire chief Dana Kole at the scene on Monday. "
+        "Fire chief Dana Kole and neighbour Tom Reyes watched the blaze on Monday. "
         "Kole said the blaze started in a kitchen. "
+        "Reyes said the blaze spread to the roof. "
         "Kole said crews arrived within minutes. "
         "Kole said two rooms were badly damaged. "
-        "Hart said the city would pay for repairs. "
-        "Hart thanked the crews. Hart then visited the family. Hart left at six. "
-        "Hart spoke to neighbours."
+        "Reyes went home. Reyes slept."
     )
-    doc = parse(text)
-    index = build_actor_index(doc, QuoteMap.build(doc))
-    items = find_attributions(index)
-    for a in items:
-        if a.actor is not None:
-            a.actor.speaker_count += 1
-    kept = rank_claims(items, index, max_claims=3)
-    assert "Bob Hart" in [a.speaker for a in kept]
+
+    def kept_speakers():
+        doc = parse(text)
+        index = build_actor_index(doc, QuoteMap.build(doc))
+        items = attribution.find_attributions(index)
+        for a in items:
+            if a.actor is not None:
+                a.actor.speaker_count += 1
+        return [a.speaker for a in attribution.rank_claims(items, index, max_claims=3)]
+
+    assert "Tom Reyes" in kept_speakers()
+    monkeypatch.setattr(attribution, "LATER_LINE_PENALTY", 0.0)
+    assert "Tom Reyes" not in kept_speakers()
 
 
 def test_withheld_report_is_not_a_claim(run):

@@ -20,6 +20,8 @@ _PRONOUN_GENDER = {"he": "m", "him": "m", "she": "f", "her": "f"}
 _PLURAL_PRONOUNS = {"they", "them"}
 _CLAUSE_DEPS = {"ccomp", "xcomp", "advcl", "parataxis", "dobj", "conj"}
 _RELATIVE_DEPS = {"relcl", "acl", "advcl", "prep", "punct", "cc", "conj"}
+# how much each earlier line of the same speaker takes off a claim's rank (capped at 3)
+LATER_LINE_PENALTY = 0.1
 
 
 @dataclass
@@ -498,7 +500,7 @@ def rank_claims(
         words = _content_lemmas(a.sent)
         overlap = len(words & lead) / max(len(lead), 1)
         s = sal + 0.8 * position + 0.5 * overlap + (0.2 if a.direct else 0.0)
-        s -= 0.1 * min(turn[id(a)], 3)
+        s -= LATER_LINE_PENALTY * min(turn[id(a)], 3)
         if a.continuation:
             s -= 0.4
         return s

@@ -876,3 +876,70 @@ CRITICISM_WORDS = frozenset(
     ]
 )
 
+# Nouns for a person that come straight before a name ("ministry spokesperson Ana Ruiz"):
+# a name there the NER tagged ORG is a person.
+PERSON_ROLE_NOUNS = frozenset(
+    [
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "minister",
+        "secretary",
+        "official",
+        "aide",
+        "adviser",
+        "advisor",
+        "analyst",
+        "lawyer",
+        "attorney",
+        "diplomat",
+        "officer",
+        "president",
+        "chairman",
+        "chairwoman",
+        "chief",
+        "director",
+        "governor",
+        "senator",
+        "mayor",
+        "councillor",
+        "ambassador",
+        "envoy",
+        "professor",
+        "judge",
+        "general",
+        "captain",
+        "colonel",
+        "inspector",
+        "detective",
+        "sergeant",
+        "economist",
+        "researcher",
+        "correspondent",
+    ]
+)
+ORG_NAME_WORDS = frozenset(
+    [
+        "police",
+        "association",
+        "institute",
+        "council",
+        "ministry",
+        "office",
+        "agency",
+        "service",
+        "bank",
+        "university",
+        "college",
+        "party",
+        "union",
+        "group",
+        "committee",
+        "commission",
+        "department",
+        "court",
+        "news",
+        "times",
+        "post",
+    ]
+)

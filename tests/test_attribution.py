@@ -255,3 +255,13 @@ def test_link_furniture_is_not_a_claim(run):
     _, ex = run("Senator Paul Ondra said the vote would be close. Watch Ondra explain the budget »")
     assert len(ex.claims) == 1
     assert "vote" in ex.claims[0].evidence.text
+
+
+def test_stray_adjective_subject_does_not_hide_the_speaker(run):
+    # the tagger hangs "ex" on the verb as a second subject beside the name
+    text = (
+        "And ex-Tory trade secretary Anna Briggs recalled how one of her colleagues "
+        'called her "dear".'
+    )
+    _, ex = run(text)
+    assert only_claim(ex).speaker == "Anna Briggs"

@@ -93,9 +93,12 @@ def _alleged(sent: Span) -> Token | None:
 
 def _subject(verb: Token) -> Token | None:
     """The speaker token of a reporting verb: its subject, an agent, or its head's subject."""
-    for child in verb.children:
-        if child.dep_ == "nsubj":
-            return child
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    if subjects:
+        # "ex-Tory trade secretary Anna Briggs recalled": the tagger may hang a stray
+        # adjective on the verb as a second subject; the noun is the speaker
+        nouns = [c for c in subjects if c.pos_ in ("PROPN", "NOUN", "PRON")]
+        return nouns[0] if nouns else subjects[0]
     for child in verb.children:
         if child.dep_ == "agent":
             for g in child.children:

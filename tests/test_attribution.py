@@ -265,3 +265,10 @@ def test_stray_adjective_subject_does_not_hide_the_speaker(run):
     )
     _, ex = run(text)
     assert only_claim(ex).speaker == "Anna Briggs"
+
+
+def test_aim_to_question_is_not_a_claim(run):
+    _, ex = run(
+        "The council wrote to the paper after it sought to question the mayor's role in the deal."
+    )
+    assert ex.claims == []

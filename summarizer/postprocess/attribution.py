@@ -402,6 +402,14 @@ def find_attributions(index: ActorIndex) -> list[Attribution]:
                 continue
             if _nested_report(tok):
                 continue
+            # "sought to question his role", "wants to warn": an aim, not a report
+            if (
+                tok.dep_ == "xcomp"
+                and tok.lemma_.lower() not in lexicon.DENIAL_VERBS
+                and not _is_reporting(tok.head)
+                and not has_quote
+            ):
+                continue
             if not _governs_statement(tok, has_quote):
                 continue
             subj = _subject(tok)

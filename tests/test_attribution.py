@@ -272,3 +272,11 @@ def test_aim_to_question_is_not_a_claim(run):
         "The council wrote to the paper after it sought to question the mayor's role in the deal."
     )
     assert ex.claims == []
+
+
+def test_report_inside_a_withheld_matter_is_not_a_claim(run):
+    _, ex = run(
+        "Coach Lina Berg would not discuss rumours the club sold the ground after "
+        "its owner predicted a loss."
+    )
+    assert ex.claims == []

@@ -114,6 +114,18 @@ def _subject(verb: Token) -> Token | None:
     return None
 
 
+def _in_withheld_matter(verb: Token) -> bool:
+    """A report inside what someone would not take up ("would not discuss reports the
+    party repaid the loan after he predicted defeat"): the story does not assert it."""
+    tok = verb
+    while tok.head.i != tok.i:
+        tok = tok.head
+        withheld = _has_dep(tok, "neg") or tok.head.lemma_.lower() in lexicon.REFUSAL_VERBS
+        if tok.pos_ == "VERB" and tok.lemma_.lower() in lexicon.WITHHELD_TOPIC_VERBS and withheld:
+            return True
+    return False
+
+
 def _governs_statement(verb: Token, has_quote: bool) -> bool:
     """Whether the verb really reports something (a clause, an object, a quote)."""
     lemma = verb.lemma_.lower()
@@ -400,7 +412,7 @@ def find_attributions(index: ActorIndex) -> list[Attribution]:
             # "he would not discuss the reports": a report withheld asserts nothing
             if _has_dep(tok, "neg") and tok.lemma_.lower() not in lexicon.DENIAL_VERBS:
                 continue
-            if _nested_report(tok):
+            if _nested_report(tok) or _in_withheld_matter(tok):
                 continue
             # "sought to question his role", "wants to warn": an aim, not a report
             if (

@@ -876,6 +876,11 @@ CRITICISM_WORDS = frozenset(
     ]
 )
 
+# Verbs of taking up a matter; negated or refused ("would not discuss reports that ...",
+# "declined to comment on claims ...") they leave what the matter reports unasserted.
+WITHHELD_TOPIC_VERBS = frozenset(["discuss", "comment", "address", "confirm"])
+REFUSAL_VERBS = frozenset(["refuse", "decline"])
+
 # Nouns for a person that come straight before a name ("ministry spokesperson Ana Ruiz"):
 # a name there the NER tagged ORG is a person.
 PERSON_ROLE_NOUNS = frozenset(

@@ -43,6 +43,7 @@ allow_patterns=['*.json', '*.safetensors', '*.bin', '*.model', '*.txt', 'vocab.*
 # Empty unless MODEL_ID was given; the service reads empty as "extractive, no model".
 ENV NEWSUM_BACKEND="${MODEL_ID:+seq2seq}" \
     NEWSUM_MODEL="${MODEL_ID:+/models/baked}" \
+    NEWSUM_PROMPTS_DIR=/app/prompts \
     HF_HUB_OFFLINE=1 \
     TRANSFORMERS_OFFLINE=1
 

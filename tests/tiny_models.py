@@ -12,8 +12,9 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = sorted((ROOT / "samples").glob("*.txt"))
+from support import ROOT, SAMPLES, assert_evidence_valid
+
+__all__ = ["ROOT", "SAMPLES", "assert_evidence_valid", "tiny_model"]
 
 # Small enough to build in well under a second each and to make long-article tests cheap:
 # a sample article (~500 words) is several times longer than MAX_POSITIONS tokens.
@@ -180,12 +181,3 @@ def tiny_model(kind: str, tmp_path_factory) -> Path:
     if kind not in _built:
         _built[kind] = BUILDERS[kind](tmp_path_factory.mktemp(f"tiny-{kind}"))
     return _built[kind]
-
-
-def assert_evidence_valid(brief, source: str) -> None:
-    """Every item's evidence is an exact span of the cleaned source."""
-    spans = [e for a in brief.key_actors for e in a.evidence]
-    spans += [item.evidence for item in (*brief.claims, *brief.denials, *brief.next_steps)]
-    for ev in spans:
-        assert 0 <= ev.start <= ev.end <= len(source), ev
-        assert source[ev.start : ev.end] == ev.text, ev

@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 
 ENV_PROMPTS_DIR = "NEWSUM_PROMPTS_DIR"
+# The top-level prompts/ of a source checkout (editable installs, the Docker image sets
+# NEWSUM_PROMPTS_DIR since a plain `pip install .` leaves prompts/ behind).
 PROMPTS_DIR = Path(__file__).resolve().parents[2] / "prompts"
 
 

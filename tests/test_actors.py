@@ -163,3 +163,17 @@ def test_name_after_a_person_noun_is_a_person():
     police = parse("The statement was read by ministry spokesperson Harbour Police on Friday.")
     start = [t.i for t in police if t.text == "Harbour"][0]
     assert not _person_after_role(Span(police, start, start + 2, label="ORG"))
+
+
+def test_common_english_word_is_not_an_actor():
+    from summarizer.postprocess.actors import ActorInfo, _common_word
+
+    doc = parse("Grumpy Harbour fans cheered as Wexley scored. Kindness came from the crowd.")
+
+    def info(name, start, end, type_="person"):
+        return ActorInfo(key="P:" + name.lower(), name=name, type=type_, mentions=[doc[start:end]])
+
+    assert _common_word(info("Grumpy", 0, 1), doc)  # an adjective, whatever the NER said
+    assert _common_word(info("Kindness", 8, 9), doc)  # a common noun named once, inert
+    assert not _common_word(info("Wexley", 5, 6), doc)  # not an English word
+    assert not _common_word(info("Harbour", 1, 2, "organization"), doc)

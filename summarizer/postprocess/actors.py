@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
+from summarizer import analyse
 from summarizer.postprocess import lexicon
 from summarizer.postprocess.evidence import QuoteMap, sentence_units, span_evidence
 from summarizer.schema import Actor, ActorType
@@ -584,6 +585,45 @@ def _junk_name(name: str, doc: Doc) -> bool:
     return False
 
 
+_WORD_INDEX: dict[int, dict[str, set[str]]] = {}
+
+
+def _common_word_pos(word: str, doc: Doc) -> set[str]:
+    """The parts of speech the lemmatizer's word index lists a lower-cased word under."""
+    key = id(doc.vocab)
+    if key not in _WORD_INDEX:
+        index: dict[str, set[str]] = {}
+        for nlp in analyse._nlp.values():
+            if nlp.vocab is not doc.vocab or "lemmatizer" not in nlp.pipe_names:
+                continue
+            lookups = nlp.get_pipe("lemmatizer").lookups
+            if "lemma_index" in lookups.tables:
+                table = lookups.get_table("lemma_index")
+                for pos in ("noun", "adj"):
+                    for w in table.get(pos, []):
+                        index.setdefault(w, set()).add(pos)
+        _WORD_INDEX[key] = index
+    return _WORD_INDEX[key].get(word, set())
+
+
+def _common_word(a: ActorInfo, doc: Doc) -> bool:
+    """A one-word name that is an English word: an adjective ("Nasty", "Draconian"), or a
+    common noun tagged a person named once as neither subject nor speaker ("Millennium")."""
+    name = a.name
+    if " " in name or name.isupper() or not name.isalpha():
+        return False
+    pos = _common_word_pos(name.lower(), doc)
+    if pos and "noun" not in pos and "adj" in pos:
+        return a.speaker_count == 0
+    return (
+        a.type == "person"
+        and "noun" in pos
+        and len(a.mentions) == 1
+        and a.subject_count == 0
+        and a.speaker_count == 0
+    )
+
+
 def _passing(a: ActorInfo) -> bool:
     """Named once, outside the lead, as neither subject nor speaker."""
     return (
@@ -618,7 +658,7 @@ def rank_actors(index: ActorIndex, max_actors: int = 8) -> list[Actor]:
         lead = 1.5 if a.first_sent <= 1 else (0.5 if a.first_sent <= 3 else 0.0)
         if a.description and a.speaker_count < 2:
             continue
-        if _junk_name(a.name, index.doc):
+        if _junk_name(a.name, index.doc) or _common_word(a, index.doc):
             continue
         if _is_place(a) and a.name.isupper() and len(a.name) > 3:
             continue  # a dateline ("OSLO, Norway (Wire) --"), not an actor

@@ -177,3 +177,25 @@ def test_common_english_word_is_not_an_actor():
     assert _common_word(info("Kindness", 8, 9), doc)  # a common noun named once, inert
     assert not _common_word(info("Wexley", 5, 6), doc)  # not an English word
     assert not _common_word(info("Harbour", 1, 2, "organization"), doc)
+
+
+def test_common_noun_only_at_sentence_starts_is_not_an_actor():
+    from summarizer.postprocess.actors import ActorInfo, _common_word
+
+    doc = parse('Workers met on Monday."\n\nPatience ran out among the Harbour crews.')
+    start = next(t.i for t in doc if t.text == "Patience")
+    span = doc[start : start + 1]
+    a = ActorInfo(key="O:patience", name="Patience", type="organization", mentions=[span])
+    a.subject_count = 1
+    assert _common_word(a, doc)
+
+
+def test_unnamed_document_source_is_not_an_actor():
+    from summarizer.postprocess.actors import ActorInfo, _document
+
+    doc = parse("A leaked report said the plan failed. A senior official said it worked.")
+    report = ActorInfo(key="D:report", name="a leaked report", type="person", mentions=[doc[0:3]])
+    official = ActorInfo(key="D:official", name="a senior official", type="person")
+    official.mentions = [doc[8:11]]
+    assert _document(report)
+    assert not _document(official)

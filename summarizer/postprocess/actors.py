@@ -606,6 +606,18 @@ def _common_word_pos(word: str, doc: Doc) -> set[str]:
     return _WORD_INDEX[key].get(word, set())
 
 
+def _starts_sentence(t: Token) -> bool:
+    """First word of a sentence or paragraph, even where the parser ran two sentences on."""
+    if t.is_sent_start or t.i == 0:
+        return True
+    prev = t.doc[t.i - 1]
+    if prev.is_space:
+        return "\n" in prev.text
+    if prev.text in ('"', "”", "'", "’") and prev.i > 0:
+        prev = t.doc[prev.i - 1]
+    return prev.text in (".", "!", "?")
+
+
 def _common_word(a: ActorInfo, doc: Doc) -> bool:
     """A one-word name that is an English word: an adjective ("Nasty", "Draconian"), or a
     common noun tagged a person named once as neither subject nor speaker ("Millennium")."""
@@ -613,6 +625,8 @@ def _common_word(a: ActorInfo, doc: Doc) -> bool:
     if " " in name or name.isupper() or not name.isalpha():
         return False
     pos = _common_word_pos(name.lower(), doc)
+    if "noun" in pos and a.speaker_count == 0 and all(_starts_sentence(m[0]) for m in a.mentions):
+        return True  # capitalised only because it starts its sentences ("Sympathy came")
     if pos and "noun" not in pos and "adj" in pos:
         return a.speaker_count == 0
     return (
@@ -622,6 +636,11 @@ def _common_word(a: ActorInfo, doc: Doc) -> bool:
         and a.subject_count == 0
         and a.speaker_count == 0
     )
+
+
+def _document(a: ActorInfo) -> bool:
+    """An unnamed source that is a text ("a report", "the study"), not who acts or speaks."""
+    return bool(a.mentions) and a.mentions[0][-1].lemma_.lower() in lexicon.DOCUMENT_NOUNS
 
 
 def _passing(a: ActorInfo) -> bool:
@@ -656,7 +675,7 @@ def rank_actors(index: ActorIndex, max_actors: int = 8) -> list[Actor]:
     scored = []
     for a in index.actors.values():
         lead = 1.5 if a.first_sent <= 1 else (0.5 if a.first_sent <= 3 else 0.0)
-        if a.description and a.speaker_count < 2:
+        if a.description and (a.speaker_count < 2 or _document(a)):
             continue
         if _junk_name(a.name, index.doc) or _common_word(a, index.doc):
             continue

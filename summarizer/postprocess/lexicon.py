@@ -881,6 +881,8 @@ CRITICISM_WORDS = frozenset(
 WITHHELD_TOPIC_VERBS = frozenset(["discuss", "comment", "address", "confirm"])
 REFUSAL_VERBS = frozenset(["refuse", "decline"])
 
+
+# --- actors ---
 # Nouns for a person that come straight before a name ("ministry spokesperson Ana Ruiz"):
 # a name there the NER tagged ORG is a person.
 PERSON_ROLE_NOUNS = frozenset(
@@ -946,5 +948,28 @@ ORG_NAME_WORDS = frozenset(
         "news",
         "times",
         "post",
+    ]
+)
+
+# Heads of an unnamed source that is a document, not a person or body ("a report said",
+# "the study found"): it speaks in the story but is no key actor.
+DOCUMENT_NOUNS = frozenset(
+    [
+        "report",
+        "study",
+        "survey",
+        "poll",
+        "document",
+        "paper",
+        "memo",
+        "letter",
+        "statement",
+        "review",
+        "audit",
+        "analysis",
+        "research",
+        "dossier",
+        "briefing",
+        "filing",
     ]
 )

@@ -199,3 +199,14 @@ def test_unnamed_document_source_is_not_an_actor():
     official.mentions = [doc[8:11]]
     assert _document(report)
     assert not _document(official)
+
+
+def test_people_from_an_organisation_and_passive_agent_weigh_as_acting():
+    from summarizer.postprocess.actors import _agent_of_passive, _member_source
+
+    doc = parse("Scientists from Fenwick University found the leak, which was reported by Oxfam.")
+    ents = {e.text: e for e in doc.ents}
+    assert _member_source(ents["Fenwick University"])
+    oxfam = next(t for t in doc if t.text == "Oxfam")
+    assert _agent_of_passive(oxfam)
+    assert not _agent_of_passive(next(t for t in doc if t.text == "leak"))

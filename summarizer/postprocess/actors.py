@@ -195,11 +195,27 @@ def _person_after_role(ent: Span) -> bool:
     return all(t.is_title and t.is_alpha and t.lower_ not in lexicon.ORG_NAME_WORDS for t in ent)
 
 
+def _agent_of_passive(root: Token) -> bool:
+    """ "was banned by the council": the object of an agentive 'by' does the act."""
+    return root.dep_ == "pobj" and root.head.dep_ == "agent"
+
+
+def _member_source(ent: Span) -> bool:
+    """An organisation after 'from'/'at' that hangs on plural people ("experts at X")."""
+    root = ent.root
+    if ent.label_ != "ORG" or root.dep_ != "pobj" or root.head.lower_ not in ("from", "at"):
+        return False
+    head = root.head.head
+    return head.tag_ == "NNS" and head.pos_ == "NOUN" and head.i < root.head.i
+
+
 def _mention_weight(ent: Span, quotes: QuoteMap) -> float:
     """How much one mention says the entity acts in the story, by its syntactic role."""
     root = ent.root
-    if root.dep_ in _SUBJECT_DEPS:
+    if root.dep_ in _SUBJECT_DEPS or _agent_of_passive(root):
         w = 3.0
+    elif _member_source(ent):
+        w = 1.5  # "researchers from Birkbeck College": the body its people speak for
     elif root.dep_ == "poss" or root.dep_ in ("appos", "conj") and root.head.dep_ in _SUBJECT_DEPS:
         w = 1.5
     elif (
@@ -289,7 +305,7 @@ def build_actor_index(doc: Doc, quotes: QuoteMap | None = None) -> ActorIndex:
         a.mentions.append(ent)
         a.add_alias(surface)
         a.weight += _mention_weight(ent, quotes)
-        if ent.root.dep_ in _SUBJECT_DEPS:
+        if ent.root.dep_ in _SUBJECT_DEPS or _agent_of_passive(ent.root):
             a.subject_count += 1
         a.first_sent = min(a.first_sent, sent_of_token.get(ent.start, 10**6))
         for t in ent:

@@ -150,8 +150,13 @@ INSIST_VERBS = frozenset(["insist", "maintain"])
 # Sentence openers that set a statement against the one before it.
 CONTRAST_OPENERS = frozenset(["but", "however", "yet"])
 
+# A plan or bid someone can dismiss ("a desperate bid", "a misguided plan").
+PLAN_NOUNS = frozenset(
+    ["plan", "proposal", "move", "attempt", "bid", "offer", "policy", "idea", "scheme", "pledge"]
+)
+
 # Nouns a dismissive adjective is aimed at when it disputes ("baseless allegations").
-DISPUTED_NOUNS = frozenset(
+DISPUTED_NOUNS = PLAN_NOUNS | frozenset(
     [
         "claim",
         "allegation",
@@ -162,17 +167,6 @@ DISPUTED_NOUNS = frozenset(
         "story",
         "rumour",
         "criticism",
-        # a plan or bid being dismissed ("a desperate bid", "a misguided plan")
-        "plan",
-        "proposal",
-        "move",
-        "attempt",
-        "bid",
-        "offer",
-        "policy",
-        "idea",
-        "scheme",
-        "pledge",
     ]
 )
 
@@ -826,24 +820,8 @@ HABITUAL_ADVERBS = frozenset(
 
 # Nouns naming another party's plan or action that a critic can dismiss ("the move",
 # "Bush's attempt", "a very bad bill"); criticism dismissing a plan counts as a denial.
-CRITICISED_PLAN_NOUNS = frozenset(
-    [
-        "plan",
-        "proposal",
-        "move",
-        "attempt",
-        "bid",
-        "offer",
-        "policy",
-        "idea",
-        "scheme",
-        "pledge",
-        "bill",
-        "decision",
-        "strategy",
-        "reform",
-        "measure",
-    ]
+CRITICISED_PLAN_NOUNS = PLAN_NOUNS | frozenset(
+    ["bill", "decision", "strategy", "reform", "measure"]
 )
 
 # Verbs and adjectives of criticism that, aimed at such a plan, dismiss it ("could be

@@ -101,7 +101,7 @@ def parse_reply(text: str) -> LLMReply | None:
     return None
 
 
-class LLMGenerator(Generator):
+class LLMGenerator(loading.LoadsOnce, Generator):
     """transformers AutoModelForCausalLM + chat template, greedy, batched with left padding."""
 
     backend = "llm"
@@ -124,14 +124,6 @@ class LLMGenerator(Generator):
         self.batch_size = max(1, batch_size)
         self._loaded: dict[str, Any] | None = None
         self._run_lock = threading.Lock()
-
-    def load(self) -> LLMGenerator:
-        if self._loaded is None:
-            path, local_only = loading.resolve(self.model)
-            device = loading.pick_device(self.device)
-            key = (self.backend, path, device)
-            self._loaded = loading.shared(key, lambda: self._build(path, local_only, device))
-        return self
 
     def _build(self, path: str, local_only: bool, device: str) -> dict[str, Any]:
         import torch

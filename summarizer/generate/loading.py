@@ -133,3 +133,25 @@ def load_failed(model: str, exc: BaseException) -> ModelUnavailable:
     """One line naming the model and the cause (the traceback stays in __cause__)."""
     reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return ModelUnavailable(f"cannot load model {model!r}: {reason[:300]}")
+
+
+class LoadsOnce:
+    """Mixin for transformers-backed generators: ``load()`` builds the model once per
+    process (shared by path and device) through the subclass's ``_build``."""
+
+    backend: str
+    model: str | None
+    device: str | None
+    _loaded: dict | None = None
+
+    def load(self):
+        """Load (or reuse) the model and tokenizer; ModelUnavailable if they cannot load."""
+        if self._loaded is None:
+            path, local_only = resolve(self.model)
+            device = pick_device(self.device)
+            key = (self.backend, path, device)
+            self._loaded = shared(key, lambda: self._build(path, local_only, device))
+        return self
+
+    def _build(self, path: str, local_only: bool, device: str) -> dict:
+        raise NotImplementedError

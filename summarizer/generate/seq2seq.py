@@ -66,7 +66,7 @@ def _one_line(text: str, limit: int = HEADLINE_MAX_CHARS) -> str:
     return _shorten(text, limit)
 
 
-class Seq2SeqGenerator(Generator):
+class Seq2SeqGenerator(loading.LoadsOnce, Generator):
     """transformers AutoModelForSeq2SeqLM + AutoTokenizer, loaded once per process."""
 
     backend = "seq2seq"
@@ -97,15 +97,6 @@ class Seq2SeqGenerator(Generator):
         self._run_lock = threading.Lock()
 
     # ---- loading ---------------------------------------------------------------------
-
-    def load(self) -> Seq2SeqGenerator:
-        """Load (or reuse) the model and tokenizer; ModelUnavailable if they cannot load."""
-        if self._loaded is None:
-            path, local_only = loading.resolve(self.model)
-            device = loading.pick_device(self.device)
-            key = (self.backend, path, device)
-            self._loaded = loading.shared(key, lambda: self._build(path, local_only, device))
-        return self
 
     def _build(self, path: str, local_only: bool, device: str) -> dict[str, Any]:
         import torch

@@ -210,3 +210,14 @@ def test_people_from_an_organisation_and_passive_agent_weigh_as_acting():
     oxfam = next(t for t in doc if t.text == "Oxfam")
     assert _agent_of_passive(oxfam)
     assert not _agent_of_passive(next(t for t in doc if t.text == "leak"))
+
+
+def test_short_form_of_an_organisation_name_is_an_alias():
+    text = (
+        "Corvane Logistics said on Monday that its profit fell by a fifth. "
+        "Corvane blamed higher fuel costs, and the regulator said it would review the figures. "
+        "Corvane will publish its annual report in March."
+    )
+    names = {a.name: a for a in extract(parse(text)).key_actors}
+    assert "Corvane" not in names
+    assert "Corvane" in names["Corvane Logistics"].aliases

@@ -565,7 +565,9 @@ def _merge_organisations(actors: dict[str, ActorInfo], token_actor: dict[int, st
             acr = _acronym(a.name)
             if len(acr) >= 2:
                 by_acronym[acr.lower()] = a
-    for a in orgs:
+    # A one-word "person" the NER guessed ("Corvane blamed ...") may be a short form too.
+    lone_persons = [a for a in actors.values() if a.type == "person" and len(a.name.split()) == 1]
+    for a in orgs + lone_persons:
         target = None
         low = a.name.lower()
         if a.name.replace(".", "").isupper() and low.replace(".", "") in by_acronym:
@@ -578,6 +580,13 @@ def _merge_organisations(actors: dict[str, ActorInfo], token_actor: dict[int, st
                 if target is not None:
                     # keep the fuller form, drop the stem actor
                     target, a = a, target
+            elif len(words) == 1:
+                # "Lunetra" after "Lunetra Energy": a short form that opens exactly one
+                # longer organisation name is that organisation.
+                fuller = [
+                    b for b in orgs if len(b.name.split()) >= 2 and b.name.split()[0].lower() == low
+                ]
+                target = fuller[0] if len(fuller) == 1 else None
         if target is None or target is a or a.key not in actors or target.key not in actors:
             continue
         target.aliases.add(a.name)

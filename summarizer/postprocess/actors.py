@@ -311,6 +311,10 @@ def build_actor_index(doc: Doc, quotes: QuoteMap | None = None) -> ActorIndex:
         for t in ent:
             token_actor[t.i] = key
 
+    def attach_new(ent: Span, key: str, name: str, type_: str, surface: str) -> None:
+        actors.setdefault(key, ActorInfo(key=key, name=name, type=type_))
+        attach(ent, key, surface)
+
     # pass 1: multi-word persons, organisations, places, groups
     for ent in ents:
         label = ent.label_
@@ -322,8 +326,7 @@ def build_actor_index(doc: Doc, quotes: QuoteMap | None = None) -> ActorIndex:
         if nickname is not None:
             # "Lib Dems" tagged PERSON, "Tories" tagged NORP: the party either way
             key = "O:" + normalise(nickname)
-            actors.setdefault(key, ActorInfo(key=key, name=nickname, type="organization"))
-            attach(ent, key, _clean(ent))
+            attach_new(ent, key, nickname, "organization", _clean(ent))
             continue
         if label == "PERSON" and ent[0].text in lexicon.LINK_WORDS and len(ent) > 1:
             ent = ent[1:]  # "Watch Bush": a web page's link text glued to the name
@@ -354,35 +357,29 @@ def build_actor_index(doc: Doc, quotes: QuoteMap | None = None) -> ActorIndex:
                 country = lexicon.DEMONYMS[low]
                 country = lexicon.COUNTRY_ALIASES.get(country.lower(), country)
                 key = "C:" + normalise(country)
-                actors.setdefault(key, ActorInfo(key=key, name=country, type="country"))
-                attach(ent, key, text)
+                attach_new(ent, key, country, "country", text)
                 continue
             if low in lexicon.PARTY_NICKNAMES:
                 party = lexicon.PARTY_NICKNAMES[low]
                 key = "O:" + normalise(party)
-                actors.setdefault(key, ActorInfo(key=key, name=party, type="organization"))
-                attach(ent, key, text)
+                attach_new(ent, key, party, "organization", text)
                 continue
             key = "G:" + low
-            actors.setdefault(key, ActorInfo(key=key, name=text, type="group"))
-            attach(ent, key, text)
+            attach_new(ent, key, text, "group", text)
             continue
         if label == "GPE":
             country = lexicon.COUNTRY_ALIASES.get(low, text)
             key = "C:" + normalise(country)
-            actors.setdefault(key, ActorInfo(key=key, name=country, type="country"))
-            attach(ent, key, text)
+            attach_new(ent, key, country, "country", text)
             continue
         # ORG
         if low in lexicon.PARTY_NICKNAMES:
             party = lexicon.PARTY_NICKNAMES[low]
             key = "O:" + normalise(party)
-            actors.setdefault(key, ActorInfo(key=key, name=party, type="organization"))
-            attach(ent, key, text)
+            attach_new(ent, key, party, "organization", text)
             continue
         key = "O:" + low
-        actors.setdefault(key, ActorInfo(key=key, name=text, type="organization"))
-        attach(ent, key, text)
+        attach_new(ent, key, text, "organization", text)
 
     # pass 2: single-word persons join the full name that ends (or starts) with them
     persons = [a for a in actors.values() if a.type == "person"]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -17,3 +20,38 @@ def assert_evidence_valid(brief, source: str) -> int:
         assert 0 <= ev.start <= ev.end <= len(source), ev
         assert source[ev.start : ev.end] == ev.text, ev
     return len(spans)
+
+
+@contextmanager
+def local_site(routes: dict[str, tuple[int, str, bytes]], redirects: dict[str, str] | None = None):
+    """A tiny web server on 127.0.0.1 for fetch tests; yields its base URL.
+
+    ``routes`` maps a path to (status, content type, body); ``redirects`` maps a path to
+    the Location of a 302. Anything else is a 404.
+    """
+    redirects = redirects or {}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (http.server's name)
+            if self.path in redirects:
+                self.send_response(302)
+                self.send_header("Location", redirects[self.path])
+                self.end_headers()
+                return
+            status, ctype, body = routes.get(self.path, (404, "text/plain", b"no"))
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

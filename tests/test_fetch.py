@@ -6,10 +6,8 @@ host names resolve through a stub resolver.
 
 from __future__ import annotations
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import pytest
+from support import local_site
 
 from summarizer.errors import FetchError
 from summarizer.fetch import FetchPolicy, check_url, fetch_url, is_public
@@ -17,46 +15,25 @@ from summarizer.fetch import FetchPolicy, check_url, fetch_url, is_public
 PAGE = b"<html><head><title>Dam opens</title></head><body><p>The dam opened.</p></body></html>"
 
 
-class Handler(BaseHTTPRequestHandler):
-    routes = {
-        "/page": (200, "text/html; charset=utf-8", PAGE),
-        "/plain": (200, "text/plain", b"Just text."),
-        "/pdf": (200, "application/pdf", b"%PDF-1.4"),
-        "/missing": (404, "text/html", b"gone"),
-        "/big": (200, "text/html", b"x" * 5000),
-    }
-    redirects = {
-        "/hop": "/page",
-        "/to-private": "http://10.0.0.1/admin",
-        "/to-metadata": "http://169.254.169.254/latest/meta-data/",
-        "/loop": "/loop",
-    }
-
-    def do_GET(self):  # noqa: N802 (http.server's name)
-        if self.path in self.redirects:
-            self.send_response(302)
-            self.send_header("Location", self.redirects[self.path])
-            self.end_headers()
-            return
-        status, ctype, body = self.routes.get(self.path, (404, "text/plain", b"no"))
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
+ROUTES = {
+    "/page": (200, "text/html; charset=utf-8", PAGE),
+    "/plain": (200, "text/plain", b"Just text."),
+    "/pdf": (200, "application/pdf", b"%PDF-1.4"),
+    "/missing": (404, "text/html", b"gone"),
+    "/big": (200, "text/html", b"x" * 5000),
+}
+REDIRECTS = {
+    "/hop": "/page",
+    "/to-private": "http://10.0.0.1/admin",
+    "/to-metadata": "http://169.254.169.254/latest/meta-data/",
+    "/loop": "/loop",
+}
 
 
 @pytest.fixture(scope="module")
 def site():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with local_site(ROUTES, REDIRECTS) as url:
+        yield url
 
 
 LOCAL = FetchPolicy(allowlist=("127.0.0.1",), timeout_s=5)

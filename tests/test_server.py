@@ -7,11 +7,11 @@ import json
 import logging
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from support import local_site
 
 from app.api import Settings, create_app
 from summarizer.schema import StructuredSummary
@@ -270,32 +270,14 @@ def _bearer(key: str) -> dict[str, str]:
 # -- URL input ---------------------------------------------------------------------------
 
 
-class _Page(BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802
-        if self.path == "/redirect-internal":
-            self.send_response(302)
-            self.send_header("Location", "http://169.254.169.254/latest/meta-data/")
-            self.end_headers()
-            return
-        paragraphs = "".join(f"<p>{p}</p>" for p in ARTICLE.split("\n\n"))
-        body = f"<html><body><article>{paragraphs}</article></body></html>".encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def page_url():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Page)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    paragraphs = "".join(f"<p>{p}</p>" for p in ARTICLE.split("\n\n"))
+    body = f"<html><body><article>{paragraphs}</article></body></html>".encode()
+    routes = {"/story": (200, "text/html; charset=utf-8", body)}
+    redirects = {"/redirect-internal": "http://169.254.169.254/latest/meta-data/"}
+    with local_site(routes, redirects) as url:
+        yield url
 
 
 def test_url_input_is_fetched_from_an_allowlisted_local_page(page_url):

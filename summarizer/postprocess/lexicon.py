@@ -357,6 +357,9 @@ TITLE_WORDS = frozenset(
         "ceo",
         "head",
         "commissioner",
+        "councillor",
+        "councilor",
+        "alderman",
         "attorney",
         "speaker",
         "premier",
@@ -495,6 +498,12 @@ PARTY_NICKNAMES = {
 
 # Link words web pages glue to a name ("Watch Bush's speech"): never part of a name.
 LINK_WORDS = frozenset(["Watch", "Read", "See", "Video", "Related"])
+
+# Offices one person holds at a time: "the minister" / "the chancellor" in a story
+# that has been quoting a named office holder is that person, not a new source.
+OFFICE_TITLES = frozenset(
+    ["minister", "secretary", "chancellor", "president", "premier", "governor", "mayor"]
+)
 
 # Nouns that head a descriptive speaker ("a senior EU official", "the ministry").
 SPEAKER_NOUNS = frozenset(

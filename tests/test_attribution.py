@@ -146,6 +146,82 @@ def test_the_ministry_speaks_for_its_country(run):
     assert only_claim(ex).speaker == "Russia"
 
 
+def test_source_named_after_the_statement(run):
+    _, ex = run(
+        "Nurses in rural clinics work longer hours than their city colleagues, a new study shows."
+    )
+    assert only_claim(ex).speaker == "a new study"
+
+
+def test_a_statement_read_speaks_for_its_author(run):
+    text = (
+        "Nina Okafor's family paid tribute on Tuesday. "
+        'A statement from the family read: "Nina was a kind woman who loved her garden."'
+    )
+    _, ex = run(text)
+    claim = only_claim(ex)
+    assert claim.direct_quote and "kind woman" in claim.statement
+    assert "family" in claim.speaker
+
+
+def test_report_by_a_body_is_the_bodys_claim(run):
+    text = (
+        "The Harbour Authority audited the port in March. "
+        "A report by the Harbour Authority said the cranes were unsafe."
+    )
+    _, ex = run(text)
+    assert only_claim(ex).speaker == "Harbour Authority"
+
+
+def test_described_as(run):
+    _, ex = run('The family of Tom Reyes described him as a "devoted father" and a "loyal friend".')
+    assert "devoted father" in only_claim(ex).evidence.text
+
+
+def test_calling_something_a_name_is_a_claim_but_calling_for_it_is_not(run):
+    _, ex = run('Ines Varga called the flooding "a disaster for the whole valley".')
+    assert only_claim(ex).speaker == "Ines Varga"
+    _, ex = run("Ines Varga called for a new flood barrier on Monday.")
+    assert ex.claims == []
+
+
+def test_trailing_reporting_clause_the_parser_hangs_on_the_statement(run):
+    # with the paragraph after it, the parser makes "claimed" a clause of "raised"
+    text = (
+        "Council tax will be raised if the Greens win the next election, "
+        "Tory leader Martin Hale has claimed.\n\n"
+        "The Greens have said they do not want higher taxes for pensioners."
+    )
+    doc = parse(text)
+    assert next(t for t in doc if t.lemma_ == "claim").dep_ == "ccomp"
+    ex = extract(doc)
+    assert ex.claims[0].speaker == "Martin Hale"
+    assert ex.claims[0].evidence.text.startswith("Council tax will be raised")
+
+
+def test_single_quote_style_quotes(run):
+    # some British papers quote in single marks; apostrophes are not quotes
+    text = (
+        "'We did not expect to finish second,' Lena Ortiz said after the race. "
+        "'It was the drivers' day and I don't mind.'"
+    )
+    _, ex = run(text)
+    assert len(ex.claims) == 1
+    claim = ex.claims[0]
+    assert claim.speaker == "Lena Ortiz" and claim.direct_quote
+    assert claim.statement == "We did not expect to finish second"
+
+
+def test_vowed_to_is_a_claim(run):
+    _, ex = run("Mayor Ines Varga has vowed to rebuild the flooded school before winter.")
+    assert "rebuild" in only_claim(ex).statement
+
+
+def test_called_on_them_to_is_a_claim(run):
+    _, ex = run("The drivers' union called on its members to strike on Friday.")
+    assert "drivers' union" in only_claim(ex).speaker
+
+
 def test_denied(run):
     _, ex = run("The airline denied that its pilots had ignored the safety checks.")
     assert not ex.claims

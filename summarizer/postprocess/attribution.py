@@ -69,6 +69,19 @@ def _is_reporting(tok: Token) -> bool:
         and not mistagged
     ):
         return False
+    if lemma == "read":
+        # "a statement from the family read: ...": a document's words
+        return any(
+            c.dep_ == "nsubj" and c.lemma_.lower() in lexicon.DOCUMENT_NOUNS for c in tok.children
+        )
+    if lemma == "call":
+        # "called the ordeal 'heartbreaking'": naming something so is a verdict on it
+        # ("called for", "called a strike" have no second object)
+        if _has_dep(tok, "xcomp") and any(
+            c.dep_ == "prep" and c.lower_ in ("on", "upon") for c in tok.children
+        ):
+            return True  # "called on ministers to resign": a demand, like "urged"
+        return _has_dep(tok, "dobj") and (_has_dep(tok, "oprd") or _has_dep(tok, "xcomp"))
     return lemma in lexicon.REPORTING_VERBS or lemma in lexicon.DENIAL_VERBS
 
 
@@ -103,6 +116,23 @@ def _alleged(sent: Span) -> Token | None:
             if subj is not None and subj.i < tok.i and subj.pos_ in ("PROPN", "NOUN"):
                 return subj
     return None
+
+
+def _trailing_source(sent: Span) -> Span | None:
+    """ "..., a new study shows.": a source named after the statement, which the parser
+    often reads as a noun phrase ("study shows") rather than subject and verb."""
+    words = [t for t in sent if not t.is_space]
+    while words and words[-1].is_punct:
+        words = words[:-1]
+    if len(words) < 4 or words[-1].lower_ not in lexicon.TRAILING_REPORT_WORDS:
+        return None
+    comma = next((i for i in range(len(words) - 2, 0, -1) if words[i].text == ","), None)
+    if comma is None or len(words) - 1 - comma > 6:
+        return None
+    source = words[comma + 1 : -1]
+    if not source or source[-1].lemma_.lower() not in lexicon.DOCUMENT_NOUNS:
+        return None
+    return sent.doc[source[0].i : source[-1].i + 1]
 
 
 def _subject(verb: Token) -> Token | None:
@@ -151,7 +181,25 @@ def _governs_statement(verb: Token, has_quote: bool) -> bool:
     if lemma in lexicon.REBUTTAL_VERBS and _by_doing(verb) is not None:
         return True
     if verb.dep_ in ("parataxis",) or verb.dep_ == "ccomp" and verb.head.i < verb.i:
+        # "Taxes will rise, Tory leader Michael Howard has claimed.": the parser may hang
+        # a trailing reporting clause on the statement it reports
+        subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        left = subj.left_edge.i if subj is not None else verb.sent.start
+        if (
+            not has_quote
+            and subj is not None
+            and left > verb.sent.start
+            and verb.doc[left - 1].text == ","
+            and not deps & {"dobj", "ccomp", "xcomp"}
+        ):
+            return True
         return has_quote
+    if lemma == "call":
+        return True  # _is_reporting took only "call X Y" and "call on X to"
+    if lemma in lexicon.COMMISSIVE_VERBS and "xcomp" in deps:
+        return True  # "vowed to put Africa at the top of his agenda"
+    if lemma == "describe" and any(c.dep_ == "prep" and c.lower_ == "as" for c in verb.children):
+        return True  # "described him as a 'true family man'"
     if lemma in lexicon.WEAK_REPORTING_VERBS:
         return False
     if lemma in lexicon.OBJECT_REPORTING_VERBS:
@@ -265,6 +313,13 @@ class SpeakerResolver:
             if named is not None and named.type == "person":
                 return named.name, named
         lemma = tok.lemma_.lower()
+        if lemma in lexicon.DOCUMENT_NOUNS:
+            # "a statement from the family", "a report by the auditors": the author speaks
+            for child in tok.children:
+                if child.dep_ == "prep" and child.lower_ in ("from", "by"):
+                    author = next((g for g in child.children if g.dep_ == "pobj"), None)
+                    if author is not None:
+                        return self.resolve(author)
         inner = index.actor_in(phrase_tokens)
         if inner is not None:
             if lemma in lexicon.STATE_BODIES and inner.type == "country":
@@ -344,7 +399,7 @@ def _statement(sent: Span, verb: Token | None, quotes) -> tuple[str, bool]:
     if spans:
         s, e = spans[0][0], spans[-1][1]
         s, e = max(s, sent.start_char), min(e, sent.end_char)
-        text = doc.text[s:e].strip(" \"“”'\n")
+        text = doc.text[s:e].strip(" \"“”‘’'\n").rstrip(",")
         if len(text.split()) >= 3:
             return text.replace("\n", " "), True
     if verb is not None:
@@ -513,6 +568,13 @@ def find_attributions(index: ActorIndex) -> list[Attribution]:
             if alleged is not None:
                 speaker, actor = resolver.resolve(alleged)
                 items.append(_make(sent_no, sent, speaker, actor, None, quotes, has_quote))
+        if not items:
+            source = _trailing_source(sent)
+            if source is not None:
+                speaker, actor = resolver.resolve(source.root)
+                if actor is None:
+                    speaker = source.text
+                items.append(_make(sent_no, sent, speaker, actor, None, quotes, has_quote))
         if not items and has_quote:
             # a quote carried on from an attributed sentence ("...," she said. "More.")
             prev = found[-1] if found else None
@@ -568,8 +630,9 @@ def claim_readings(
     """Each claim candidate (one per sentence) with the readings CLAIM_WEIGHTS weighs."""
     # quote sentences carried on from an earlier attribution add colour, not claims
     claims = [a for a in attributions if not a.denial and not a.continuation]
-    # one claim per sentence: the first attribution in it
-    seen: set[int] = set()
+    # one claim per sentence: the first attribution in it; none in a denial's sentence
+    # (a denial is never also a claim)
+    seen: set[int] = {a.sent_no for a in attributions if a.denial}
     unique = []
     for a in claims:
         if a.sent_no not in seen:

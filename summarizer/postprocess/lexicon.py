@@ -119,6 +119,10 @@ WEAK_REPORTING_VERBS = frozenset(
     ["continue", "agree", "point", "believe", "write", "describe", "respond"]
 )
 
+# Reporting verbs that commit the speaker to an act ("vowed to", "pledged to"): the
+# infinitive they govern is the statement.
+COMMISSIVE_VERBS = frozenset(["vow", "pledge", "promise", "threaten", "swear"])
+
 # Denial verbs (lemmas): the verb itself rejects or disputes. From the guidelines
 # (deny, reject, dismiss as, refute, hit back) plus their usual newsroom synonyms.
 DENIAL_VERBS = frozenset(
@@ -936,6 +940,12 @@ ORG_NAME_WORDS = frozenset(
         "times",
         "post",
     ]
+)
+
+# The verb of a source named after its statement ("..., a new study shows."), as a
+# word form: the parser often takes it for a plural noun.
+TRAILING_REPORT_WORDS = frozenset(
+    ["shows", "show", "finds", "found", "suggests", "suggest", "says", "said", "reveals"]
 )
 
 # Heads of an unnamed source that is a document, not a person or body ("a report said",

@@ -268,6 +268,26 @@ def test_insisted_it_had_not(run):
     assert not ex.claims
 
 
+def test_contrasting_insistence_is_a_denial(run):
+    text = (
+        "Critics said the mayor had spent the flood fund on parking. "
+        "But the council has insisted the money went on new pumps."
+    )
+    _, ex = run(text)
+    assert len(ex.denials) == 1 and "council" in ex.denials[0].speaker
+    assert len(ex.claims) == 1 and "Critics" in ex.claims[0].speaker
+
+
+def test_quoted_out_of_context_is_a_denial(run):
+    _, ex = run("Ines Varga said her remarks had been distorted and taken out of context.")
+    assert len(ex.denials) == 1 and ex.denials[0].speaker == "Ines Varga"
+
+
+def test_no_need_for_a_plan_dismisses_it(run):
+    _, ex = run('Teacher Paul Dorn said there was no need for such a "massive upheaval".')
+    assert len(ex.denials) == 1 and not ex.claims
+
+
 def test_declined_to_comment_is_not_a_denial(run):
     _, ex = run("The ministry declined to comment on the report.")
     assert not ex.denials

@@ -495,9 +495,12 @@ def _is_denial(sent: Span, verb: Token | None) -> bool:
         # "insisted it had not ...": an insistence on a negative answers a charge
         if verb.lemma_.lower() in lexicon.INSIST_VERBS and _negated_report(verb):
             return True
-        # "But X said ... not ...": a contrasting, negated report answers someone
+        # "But X said ... not ...": a contrasting, negated report answers someone, and
+        # so does a contrasting insistence ("But the party insisted ...")
         first = sent[0].lower_
-        if first in lexicon.CONTRAST_OPENERS and _negated_report(verb):
+        if first in lexicon.CONTRAST_OPENERS and (
+            _negated_report(verb) or verb.lemma_.lower() in lexicon.INSIST_VERBS
+        ):
             return True
     if any(p in low for p in lexicon.DENIAL_PHRASES):
         return True

@@ -211,6 +211,9 @@ DENIAL_WORDS = frozenset(
         "vacuous",
         "desperate",
         "falsehood",
+        "distorted",
+        "misrepresented",
+        "twisted",
     ]
 )
 
@@ -226,6 +229,8 @@ DENIAL_PHRASES = (
     "no basis",
     "no row",
     "not the case",
+    "out of context",
+    "no need for",
 )
 
 # Phrases that look like denials but are not ("declined to comment").

@@ -221,3 +221,23 @@ def test_short_form_of_an_organisation_name_is_an_alias():
     names = {a.name: a for a in extract(parse(text)).key_actors}
     assert "Corvane" not in names
     assert "Corvane" in names["Corvane Logistics"].aliases
+
+
+def test_department_name_cut_at_and_is_mended():
+    text = (
+        "A Department for Education and Skills spokeswoman said the scheme had failed. "
+        "The Department for Education and Skills will review the scheme next year."
+    )
+    names = [a.name for a in extract(parse(text)).key_actors]
+    assert "Department for Education and Skills" in names
+    assert "Skills" not in names
+
+
+def test_name_glued_to_itself_by_a_caption_is_the_person():
+    text = (
+        "Max Verstappen finished third in Brazil. "
+        "But it didn't stop Verstappen Verstappen was on course to finish second, "
+        "the team said."
+    )
+    actors = extract(parse(text)).key_actors
+    assert [a.name for a in actors if "Verstappen" in a.name] == ["Max Verstappen"]

@@ -280,6 +280,24 @@ def _clean_role(role: str) -> str:
     return re.sub(r"^(the|The|a|an)\s+", "", role)
 
 
+def _mended(ent: Span) -> Span:
+    """Two common NER slips, mended: a department's name cut at "and" ("Department for
+    Education" + "and Skills") and a name glued to itself where a caption ran into the
+    text ("Verstappen Verstappen")."""
+    doc = ent.doc
+    words = [t.text for t in ent]
+    if len(words) > 1 and len(set(words)) == 1:
+        return Span(doc, ent.end - 1, ent.end, label=ent.label_)
+    if ent.label_ == "ORG" and any(t.lower_ in ("for", "of") for t in ent[1:-1]):
+        end = ent.end
+        if end + 1 < len(doc) and doc[end].lower_ == "and" and doc[end + 1].is_title:
+            end += 1
+            while end < len(doc) and doc[end].is_title and doc[end].ent_type_ in ("", "ORG"):
+                end += 1
+            return Span(doc, ent.start, end, label=ent.label_)
+    return ent
+
+
 def build_actor_index(doc: Doc, quotes: QuoteMap | None = None) -> ActorIndex:
     """Merge the Doc's PERSON/ORG/GPE/NORP entities into canonical actors."""
     quotes = quotes or QuoteMap.build(doc)
@@ -291,11 +309,12 @@ def build_actor_index(doc: Doc, quotes: QuoteMap | None = None) -> ActorIndex:
         for t in sent:
             sent_of_token[t.i] = n
 
-    ents = [
-        e
-        for e in doc.ents
-        if e.label_ in _ACTOR_LABELS and not _is_publisher(e) and not _is_dateline(e)
-    ]
+    ents: list[Span] = []
+    for e in doc.ents:
+        if e.label_ in _ACTOR_LABELS and not _is_publisher(e) and not _is_dateline(e):
+            if ents and e.start < ents[-1].end:
+                continue  # inside the entity before it, once mended
+            ents.append(_mended(e))
     actors: dict[str, ActorInfo] = {}
     token_actor: dict[int, str] = {}
     pending_single: list[tuple[Span, str, str | None]] = []

@@ -121,3 +121,13 @@ def test_temporal_clause_dates_the_step(steps):
 def test_date_of_a_coordinated_clause_is_not_taken(steps):
     found = steps("We are going to cut the fee by 2030 and the aim is to scrap it by 2040.")
     assert found and found[0].when == "by 2030"
+
+
+def test_condition_on_a_trailing_reporting_clause_is_a_hypothetical(steps):
+    # the parser hangs "if ... wins" on "has claimed", itself hung on "will be raised"
+    text = (
+        "Council tax will be raised if the Greens win the next election, "
+        "Tory leader Martin Hale has claimed.\n\n"
+        "The Greens have said they do not want higher taxes for pensioners."
+    )
+    assert not any("Council tax" in s.evidence.text for s in steps(text))

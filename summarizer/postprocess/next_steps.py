@@ -31,7 +31,13 @@ def _conditional(verb: Token) -> bool:
                 return True
         if t.dep_ in ("ROOT",):
             break
-    for c in verb.children:
+    # a trailing "X has claimed" the parser hangs on the statement may carry its "if"
+    hosts = [verb] + [
+        c
+        for c in verb.children
+        if c.dep_ == "ccomp" and c.i > verb.i and c.lemma_.lower() in lexicon.REPORTING_VERBS
+    ]
+    for c in (c for h in hosts for c in h.children):
         if c.dep_ == "advcl" and any(
             g.dep_ == "mark" and g.lower_ in ("if", "unless", "whether") for g in c.children
         ):

@@ -62,6 +62,9 @@ def summarize(
     ] = False,
     backend: BackendOpt = "extractive",
     model: ModelOpt = None,
+    max_claims: Annotated[
+        int, typer.Option("--max-claims", min=1, max=32, help="Claims to keep, most central first.")
+    ] = 8,
 ) -> None:
     """Brief one article (or several, one after another)."""
     from summarizer.ingest import ingest, read_path
@@ -71,7 +74,7 @@ def summarize(
     if fmt not in FORMATS:
         raise fail(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
     try:
-        pipeline = Pipeline(backend=backend, model=model)
+        pipeline = Pipeline(backend=backend, model=model, max_claims=max_claims)
     except NewsumError as exc:
         raise fail(str(exc)) from None
     failed = 0

@@ -72,8 +72,12 @@ class Pipeline:
         *,
         with_source: bool = False,
         started: float | None = None,
+        max_claims: int | None = None,
     ) -> list[StructuredSummary]:
-        """Brief already-ingested articles as one batch (nlp.pipe, batched generation)."""
+        """Brief already-ingested articles as one batch (nlp.pipe, batched generation).
+
+        ``max_claims`` overrides the pipeline's cap on claims for this call.
+        """
         started = time.perf_counter() if started is None else started
         docs = list(analyse.parse_many([c.text for c in items]))
         articles = [Article(text=c.text, doc=d, title=c.title) for c, d in zip(items, docs)]
@@ -84,7 +88,7 @@ class Pipeline:
         briefs = []
         for clean, article, draft in zip(items, articles, drafts):
             t0 = time.perf_counter()
-            brief = self._assemble(clean, article, draft, with_source)
+            brief = self._assemble(clean, article, draft, with_source, max_claims)
             brief.meta.elapsed_ms = round(per_item + (time.perf_counter() - t0) * 1000, 1)
             briefs.append(brief)
         return briefs
@@ -101,9 +105,16 @@ class Pipeline:
         return self._extractive
 
     def _assemble(
-        self, clean: CleanText, article: Article, draft: Draft, with_source: bool
+        self,
+        clean: CleanText,
+        article: Article,
+        draft: Draft,
+        with_source: bool,
+        max_claims: int | None = None,
     ) -> StructuredSummary:
-        extraction = extract(article.doc, max_claims=self.max_claims, max_actors=self.max_actors)
+        extraction = extract(
+            article.doc, max_claims=max_claims or self.max_claims, max_actors=self.max_actors
+        )
         warnings = list(draft.warnings)
         if draft.items:
             extraction, note = merge_items(extraction, draft.items)

@@ -82,3 +82,15 @@ def test_schema_command_prints_the_committed_schema():
     proc = run("schema")
     assert proc.returncode == 0
     assert json.loads(proc.stdout) == json.loads(json.dumps(json_schema()))
+
+
+def test_max_claims_flag(tmp_path):
+    sample = next(p for p in SAMPLES if p.name == "natural-disaster.txt")
+    counts = []
+    for cap in ("3", "32"):
+        proc = run("summarize", str(sample), "--max-claims", cap)
+        assert proc.returncode == 0, proc.stderr.decode()
+        counts.append(len(StructuredSummary.model_validate_json(proc.stdout).claims))
+    assert counts[0] == 3 and counts[1] > 8
+    proc = run("summarize", str(sample), "--max-claims", "0")
+    assert proc.returncode == 2 and b"max-claims" in proc.stderr

@@ -118,6 +118,20 @@ def test_identical_articles_are_served_from_the_cache(client):
     assert first.json()["headline"] in second.text
 
 
+def test_max_claims_asks_for_more_or_fewer_claims(client):
+    def claims(**options):
+        r = client.post("/v1/summarize", json={"text": ARTICLE, **options})
+        assert r.status_code == 200, r.text
+        return r.json()["claims"]
+
+    default, two, more = claims(), claims(max_claims=2), claims(max_claims=32)
+    assert len(default) == 8 and len(two) == 2 and len(more) > 8
+    # the cap keeps the most central: the two kept are among the default eight
+    assert {c["evidence"]["start"] for c in two} <= {c["evidence"]["start"] for c in default}
+    r = client.post("/v1/summarize", json={"text": ARTICLE, "max_claims": 0})
+    assert r.status_code == 422 and error_of(r)["code"] == "invalid_request"
+
+
 def test_batch_with_one_bad_item_keeps_the_others(client):
     items = [{"text": ARTICLE}, {"text": "   "}, {"text": OTHER, "format": "markdown"}]
     items += [{"url": "http://10.0.0.1/"}, {"text": ARTICLE, "backend": "no-such-backend"}]

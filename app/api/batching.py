@@ -33,6 +33,7 @@ class Job:
     pipeline: Any  # summarizer.pipeline.Pipeline (or a test double with summarize_clean)
     clean: Any  # summarizer.ingest.CleanText
     future: asyncio.Future = field(repr=False)
+    max_claims: int | None = None  # the request's cap on claims (None: the pipeline's)
 
 
 class MicroBatcher:
@@ -71,14 +72,16 @@ class MicroBatcher:
     def room(self) -> int:
         return self.queue.maxsize - self.queue.qsize()
 
-    def submit(self, backend: str, pipeline: Any, cleans: list[Any]) -> list[asyncio.Future]:
+    def submit(
+        self, backend: str, pipeline: Any, cleans: list[Any], max_claims: int | None = None
+    ) -> list[asyncio.Future]:
         """Queue all of cleans or none of them (QueueFull); never awaits, so it is atomic."""
         if len(cleans) > self.room():
             raise QueueFull
         loop = asyncio.get_running_loop()
         futures = []
         for clean in cleans:
-            job = Job(backend, pipeline, clean, loop.create_future())
+            job = Job(backend, pipeline, clean, loop.create_future(), max_claims)
             self.queue.put_nowait(job)
             futures.append(job.future)
         self.metrics.queue_depth.set(self.queue.qsize())
@@ -118,27 +121,32 @@ class MicroBatcher:
                     job.future.set_result(outcome)
 
     def _infer(self, jobs: list[Job]) -> list[Any]:
-        """In the inference thread: one summarize_clean per backend present in the batch."""
+        """In the inference thread: one summarize_clean per backend (and claims cap)
+        present in the batch."""
         outcomes: list[Any] = [None] * len(jobs)
-        groups: dict[str, list[int]] = {}
+        groups: dict[tuple[str, int | None], list[int]] = {}
         for i, job in enumerate(jobs):
-            groups.setdefault(job.backend, []).append(i)
-        for backend, indexes in groups.items():
+            groups.setdefault((job.backend, job.max_claims), []).append(i)
+        for (backend, max_claims), indexes in groups.items():
             pipeline = jobs[indexes[0]].pipeline
             cleans = [jobs[i].clean for i in indexes]
-            for i, outcome in zip(indexes, self._run_group(backend, pipeline, cleans)):
+            results = self._run_group(backend, pipeline, cleans, max_claims)
+            for i, outcome in zip(indexes, results):
                 outcomes[i] = outcome
         return outcomes
 
-    def _run_group(self, backend: str, pipeline: Any, cleans: list[Any]) -> list[Any]:
+    def _run_group(
+        self, backend: str, pipeline: Any, cleans: list[Any], max_claims: int | None = None
+    ) -> list[Any]:
         started = time.perf_counter()
+        options = {"max_claims": max_claims} if max_claims is not None else {}
         try:
-            results: list[Any] = pipeline.summarize_clean(cleans, with_source=True)
+            results: list[Any] = pipeline.summarize_clean(cleans, with_source=True, **options)
         except Exception as exc:
             if len(cleans) == 1:
                 return [exc]
             log.warning("batch of %d failed (%s); retrying one by one", len(cleans), exc)
-            return [self._run_group(backend, pipeline, [c])[0] for c in cleans]
+            return [self._run_group(backend, pipeline, [c], max_claims)[0] for c in cleans]
         self.metrics.inference.labels(backend).observe(time.perf_counter() - started)
         self.metrics.batch_size.labels(backend).observe(len(cleans))
         return results

@@ -8,11 +8,16 @@ from typing import Any
 
 
 def cache_key(
-    kind: str, content: str | bytes, title: str | None, backend: str, model: str | None
+    kind: str,
+    content: str | bytes,
+    title: str | None,
+    backend: str,
+    model: str | None,
+    max_claims: int | None = None,
 ) -> str:
     """sha256 over everything that changes the brief (format and with_source do not)."""
     digest = hashlib.sha256()
-    for part in (kind, title or "", backend, model or ""):
+    for part in (kind, title or "", backend, model or "", str(max_claims or "")):
         digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
     digest.update(content.encode("utf-8", "surrogatepass") if isinstance(content, str) else content)
     return digest.hexdigest()

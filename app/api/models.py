@@ -12,6 +12,7 @@ from summarizer.schema import StructuredSummary
 
 SOURCES = ("text", "html", "url")
 BACKEND_PATTERN = r"^[A-Za-z0-9_.-]{1,40}$"
+MAX_CLAIMS = 32
 
 
 class SummarizeRequest(BaseModel):
@@ -49,6 +50,9 @@ class SummarizeRequest(BaseModel):
         "json", description="json: the StructuredSummary; markdown: text/markdown."
     )
     with_source: bool = Field(False, description="Include the cleaned text the offsets index.")
+    max_claims: Annotated[int, Field(ge=1, le=MAX_CLAIMS)] | SkipJsonSchema[None] = Field(
+        None, description=f"Claims to keep, most central first (default 8, at most {MAX_CLAIMS})."
+    )
 
     @model_validator(mode="after")
     def _exactly_one_source(self) -> SummarizeRequest:

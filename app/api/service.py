@@ -50,6 +50,7 @@ class Prepared:
     key: str | None = None
     brief: Any = None
     error: ApiError | None = None
+    max_claims: int | None = None
 
 
 async def run_sync(fn: Callable[..., Any], *args: Any) -> Any:
@@ -154,7 +155,7 @@ class Service:
             for p in waiting:  # no await in this loop: all are queued or none
                 if self.batcher.room() < len(waiting) - len(futures):
                     raise QueueFull
-                futures += self.batcher.submit(p.backend, p.pipeline, [p.clean])
+                futures += self.batcher.submit(p.backend, p.pipeline, [p.clean], p.max_claims)
         except QueueFull:
             for future in futures:
                 future.cancel()
@@ -204,7 +205,8 @@ class Service:
             else:
                 data, html = getattr(request, kind), kind == "html"
             model = getattr(getattr(item.pipeline, "generator", None), "model", None)
-            item.key = cache_key(kind, data, request.title, backend, model)
+            item.max_claims = request.max_claims
+            item.key = cache_key(kind, data, request.title, backend, model, request.max_claims)
             cached = self.cache.get(item.key)
             self.metrics.cache.labels("hit" if cached is not None else "miss").inc()
             if cached is not None:

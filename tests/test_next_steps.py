@@ -131,3 +131,20 @@ def test_condition_on_a_trailing_reporting_clause_is_a_hypothetical(steps):
         "The Greens have said they do not want higher taxes for pensioners."
     )
     assert not any("Council tax" in s.evidence.text for s in steps(text))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "when"),
+    [
+        ("The smoking ban comes into force on 18 February.", "on 18 February"),
+        ("The mayor has vowed to rebuild the flooded school.", None),
+        ("The Greens have pledged to scrap the toll after the election in May.", "in May"),
+    ],
+)
+def test_timetable_present_and_pledges_are_next_steps(steps, sentence, when):
+    found = steps(sentence)
+    assert len(found) == 1 and found[0].when == when
+
+
+def test_dated_past_is_not_a_timetable(steps):
+    assert steps("The smoking ban came into force on 18 February.") == []

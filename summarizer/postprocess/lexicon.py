@@ -257,6 +257,9 @@ PLAN_VERBS = frozenset(
         "due",
         "going",
         "seek",
+        "vow",
+        "pledge",
+        "promise",
     ]
 )
 

@@ -377,7 +377,10 @@ def find_next_steps(index: ActorIndex) -> list[NextStep]:
                 present = tok.tag_ in _PRESENT_TAGS or any(
                     c.dep_ in ("aux", "auxpass") and c.tag_ in _PRESENT_TAGS for c in tok.children
                 )
-                if not (present and forward and tok.dep_ in ("ROOT", "conj", "ccomp")):
+                # "comes into force on 18 February": the present with a dated "on" or
+                # "from" is a timetable
+                dated = when is not None and when.split()[0].lower() in ("on", "from")
+                if not (present and (forward or dated) and tok.dep_ in ("ROOT", "conj", "ccomp")):
                     continue
                 if tok.tag_ == "VBN" and any(c.lemma_ == "have" for c in tok.children):
                     continue  # present perfect: "has not yet been released"

@@ -288,6 +288,16 @@ def test_no_need_for_a_plan_dismisses_it(run):
     assert len(ex.denials) == 1 and not ex.claims
 
 
+def test_not_aware_of_any_is_a_denial(run):
+    _, ex = run("The airline said it was not aware of any video recorded on board.")
+    assert len(ex.denials) == 1 and not ex.claims
+
+
+def test_fired_back_is_a_denial(run):
+    _, ex = run('Mayor Ines Varga fired back, saying the figures were "a fantasy".')
+    assert len(ex.denials) == 1
+
+
 def test_declined_to_comment_is_not_a_denial(run):
     _, ex = run("The ministry declined to comment on the report.")
     assert not ex.denials

@@ -231,6 +231,11 @@ DENIAL_PHRASES = (
     "not the case",
     "out of context",
     "no need for",
+    "not aware of any",
+    "fired back",
+    "fires back",
+    "shot back",
+    "shoots back",
 )
 
 # Phrases that look like denials but are not ("declined to comment").

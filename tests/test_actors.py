@@ -241,3 +241,20 @@ def test_name_glued_to_itself_by_a_caption_is_the_person():
     )
     actors = extract(parse(text)).key_actors
     assert [a.name for a in actors if "Verstappen" in a.name] == ["Max Verstappen"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("GETTY Trump has pledged to scrap the tax. Donald Trump spoke in Ohio.", "Donald Trump"),
+        ("A look at the numbers that define Donald Trump Play slideshow.", "Donald Trump"),
+        (
+            "USA TODAY Toblerone bars come in many sizes. Toblerone said the bars were smaller.",
+            "Toblerone",
+        ),
+    ],
+)
+def test_photo_credits_and_buttons_glued_to_a_name_are_dropped(text, name):
+    names = [a.name for a in extract(parse(text)).key_actors]
+    assert name in names
+    assert not any(n != name and name.split()[-1] in n for n in names), names

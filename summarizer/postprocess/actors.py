@@ -281,13 +281,28 @@ def _clean_role(role: str) -> str:
 
 
 def _mended(ent: Span) -> Span:
-    """Two common NER slips, mended: a department's name cut at "and" ("Department for
-    Education" + "and Skills") and a name glued to itself where a caption ran into the
-    text ("Verstappen Verstappen")."""
+    """Common NER slips, mended: a department's name cut at "and" ("Department for
+    Education" + "and Skills"), a name glued to itself or to a photo credit where a
+    caption ran into the text ("Verstappen Verstappen", "GETTY Trump")."""
     doc = ent.doc
     words = [t.text for t in ent]
     if len(words) > 1 and len(set(words)) == 1:
         return Span(doc, ent.end - 1, ent.end, label=ent.label_)
+    # "GETTY Trump", "USA TODAY Toblerone", "Donald Trump Play": a photo credit or a
+    # video button run into the text
+    start, end = ent.start, ent.end
+    while start < end - 1 and doc[start].lower_ in lexicon.MEDIA_CREDITS:
+        start += 1
+    # a run of capitals before a name ("USA TODAY Toblerone"; one word before a person)
+    caps = start
+    while caps < end - 1 and doc[caps].is_upper and len(doc[caps]) > 1:
+        caps += 1
+    if doc[caps].is_title and caps - start >= (1 if ent.label_ == "PERSON" else 2):
+        start = caps
+    while end - 1 > start and doc[end - 1].lower_ in lexicon.MEDIA_CREDITS:
+        end -= 1
+    if (start, end) != (ent.start, ent.end):
+        return Span(doc, start, end, label=ent.label_)
     if ent.label_ == "ORG" and any(t.lower_ in ("for", "of") for t in ent[1:-1]):
         end = ent.end
         if end + 1 < len(doc) and doc[end].lower_ == "and" and doc[end + 1].is_title:

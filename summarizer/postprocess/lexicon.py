@@ -516,6 +516,11 @@ PARTY_NICKNAMES = {
 # Link words web pages glue to a name ("Watch Bush's speech"): never part of a name.
 LINK_WORDS = frozenset(["Watch", "Read", "See", "Video", "Related"])
 
+# Photo credits and player buttons that captions glue to a name ("GETTY Trump"), lower case.
+MEDIA_CREDITS = frozenset(
+    ["getty", "images", "reuters", "ap", "afp", "pa", "epa", "play", "video", "photo"]
+)
+
 # Offices one person holds at a time: "the minister" / "the chancellor" in a story
 # that has been quoting a named office holder is that person, not a new source.
 OFFICE_TITLES = frozenset(

@@ -173,6 +173,29 @@ def test_report_by_a_body_is_the_bodys_claim(run):
     assert only_claim(ex).speaker == "Harbour Authority"
 
 
+def test_the_report_goes_on_speaking_for_its_author(run):
+    text = (
+        "The bridge sale failed because of a string of errors, a report by the Harbour "
+        "Authority has found. The report said too many agencies had been involved."
+    )
+    _, ex = run(text)
+    assert [c.speaker for c in ex.claims] == ["Harbour Authority"] * 2
+
+
+def test_passive_report_with_the_agent_hung_on_the_object(run):
+    text = (
+        'A failed council scheme to sell bus passes online has been branded a "disgraceful '
+        'waste" by councillors.'
+    )
+    _, ex = run(text)
+    assert only_claim(ex).speaker == "councillors"
+
+
+def test_blamed_is_a_claim(run):
+    _, ex = run("Mayor Ines Varga blamed the storm for the power cuts.")
+    assert len(ex.claims) == 1 and not ex.denials
+
+
 def test_described_as(run):
     _, ex = run('The family of Tom Reyes described him as a "devoted father" and a "loyal friend".')
     assert "devoted father" in only_claim(ex).evidence.text

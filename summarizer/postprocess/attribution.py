@@ -148,6 +148,14 @@ def _subject(verb: Token) -> Token | None:
             for g in child.children:
                 if g.dep_ == "pobj":
                     return g
+    if _has_dep(verb, "nsubjpass") or _has_dep(verb, "auxpass"):
+        # "has been branded a 'disgraceful waste' by MPs": the parser may hang the agent
+        # on the object
+        for t in verb.subtree:
+            if t.lower_ == "by" and t.i > verb.i and t.head.head.i == verb.i:
+                pobj = next((g for g in t.children if g.dep_ == "pobj"), None)
+                if pobj is not None:
+                    return pobj
     # "..., adding that ...", "and said ...": the subject of the verb it hangs on
     if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head is not verb:
         if verb.dep_ == "advcl" and verb.tag_ != "VBG":
@@ -239,6 +247,8 @@ class SpeakerResolver:
         self.last_speaker: ActorInfo | None = None
         self.spoke: dict[int, list[ActorInfo]] = {}  # sentence start token -> its speakers
         self.last_person: ActorInfo | None = None  # the last named person who spoke
+        # document noun -> its author ("a report by the NAO": "the report" is the NAO's)
+        self.authors: dict[str, tuple[str, ActorInfo | None]] = {}
 
     def heard(self, tok: Token, actor: ActorInfo) -> None:
         """Remember that actor speaks in tok's sentence (a later "she said" may be them)."""
@@ -314,12 +324,18 @@ class SpeakerResolver:
                 return named.name, named
         lemma = tok.lemma_.lower()
         if lemma in lexicon.DOCUMENT_NOUNS:
-            # "a statement from the family", "a report by the auditors": the author speaks
+            # "a statement from the family", "a report by the auditors": the author speaks,
+            # and goes on speaking through "the report"
             for child in tok.children:
                 if child.dep_ == "prep" and child.lower_ in ("from", "by"):
                     author = next((g for g in child.children if g.dep_ == "pobj"), None)
                     if author is not None:
-                        return self.resolve(author)
+                        speaker, actor = self.resolve(author)
+                        self.authors[lemma] = (speaker, actor)
+                        return speaker, actor
+            first = tok.doc[tok.left_edge.i].lower_ if tok.left_edge.i < tok.i else ""
+            if first in ("the", "this", "its") and lemma in self.authors:
+                return self.authors[lemma]
         inner = index.actor_in(phrase_tokens)
         if inner is not None:
             if lemma in lexicon.STATE_BODIES and inner.type == "country":

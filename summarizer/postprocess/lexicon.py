@@ -82,6 +82,7 @@ REPORTING_VERBS = frozenset(
         "remember",
         "show",
         "find",
+        "blame",
     ]
 )
 
@@ -90,6 +91,7 @@ REPORTING_VERBS = frozenset(
 OBJECT_REPORTING_VERBS = frozenset(
     [
         "accuse",
+        "blame",
         "warn",
         "urge",
         "announce",

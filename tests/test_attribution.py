@@ -301,6 +301,15 @@ def test_contrasting_insistence_is_a_denial(run):
     assert len(ex.claims) == 1 and "Critics" in ex.claims[0].speaker
 
 
+def test_contrasting_counter_accusation_is_a_denial(run):
+    text = (
+        "Critics said the mayor had wasted the flood fund. "
+        "But her deputy Tom Reyes accused the critics of ignoring the new pumps."
+    )
+    _, ex = run(text)
+    assert [d.speaker for d in ex.denials] == ["Tom Reyes"]
+
+
 def test_quoted_out_of_context_is_a_denial(run):
     _, ex = run("Ines Varga said her remarks had been distorted and taken out of context.")
     assert len(ex.denials) == 1 and ex.denials[0].speaker == "Ines Varga"

@@ -515,7 +515,7 @@ def _is_denial(sent: Span, verb: Token | None) -> bool:
         # so does a contrasting insistence ("But the party insisted ...")
         first = sent[0].lower_
         if first in lexicon.CONTRAST_OPENERS and (
-            _negated_report(verb) or verb.lemma_.lower() in lexicon.INSIST_VERBS
+            _negated_report(verb) or verb.lemma_.lower() in lexicon.INSIST_VERBS | {"accuse"}
         ):
             return True
     if any(p in low for p in lexicon.DENIAL_PHRASES):

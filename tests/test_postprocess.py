@@ -54,3 +54,26 @@ def test_ids_are_sequential(result):
 def test_empty_text_gives_empty_extraction():
     ex = extract(parse(""))
     assert ex == Extraction([], [], [], [])
+
+
+def test_quote_soup_never_breaks_quote_spans_or_evidence():
+    """Random runs of straight, curly and single quotes, apostrophes and paragraph breaks:
+    quote spans stay ordered inside the text and every evidence span stays exact."""
+    import random
+
+    from summarizer.evaluation import evidence_items
+    from summarizer.postprocess.evidence import find_quotes
+
+    words = ["The", "mayor", "said", "'", "‘", "’", '"', "“", "”", "Ines", "Varga", "don't"]
+    words += ["players'", "It", "was", "wrong", ".", ",", "\n\n", "will", "vote", "on"]
+    words += ["Monday", "denied", "told", "reporters", "'We", "won,'", "he", "added"]
+    rng = random.Random(7)
+    for _ in range(60):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 60)))
+        end = 0
+        for start, stop in find_quotes(text):
+            assert end <= start < stop <= len(text)
+            end = stop
+        doc = parse(text)
+        for _, ev in evidence_items(extract(doc)):
+            assert doc.text[ev.start : ev.end] == ev.text

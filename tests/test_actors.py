@@ -258,3 +258,14 @@ def test_photo_credits_and_buttons_glued_to_a_name_are_dropped(text, name):
     names = [a.name for a in extract(parse(text)).key_actors]
     assert name in names
     assert not any(n != name and name.split()[-1] in n for n in names), names
+
+
+def test_an_unnamed_office_holder_is_not_listed_beside_the_named_people():
+    text = (
+        "First Minister Jack Mallon said drinking was part of Scottish life. "
+        "Critic Rosa Lind said the first minister was wrong. "
+        "The first minister said his words had been twisted. "
+        "The first minister said he would not apologise."
+    )
+    names = [a.name.lower() for a in extract(parse(text)).key_actors]
+    assert "the first minister" not in names and "jack mallon" in names

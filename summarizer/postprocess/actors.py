@@ -694,6 +694,11 @@ def _common_word(a: ActorInfo, doc: Doc) -> bool:
     )
 
 
+def _office(a: ActorInfo) -> bool:
+    """ "the first minister": an office one person holds, who the story names elsewhere."""
+    return bool(a.mentions) and a.mentions[0][-1].lemma_.lower() in lexicon.OFFICE_TITLES
+
+
 def _document(a: ActorInfo) -> bool:
     """An unnamed source that is a text ("a report", "the study"), not who acts or speaks."""
     return bool(a.mentions) and a.mentions[0][-1].lemma_.lower() in lexicon.DOCUMENT_NOUNS
@@ -731,7 +736,7 @@ def rank_actors(index: ActorIndex, max_actors: int = 8) -> list[Actor]:
     scored = []
     for a in index.actors.values():
         lead = 1.5 if a.first_sent <= 1 else (0.5 if a.first_sent <= 3 else 0.0)
-        if a.description and (a.speaker_count < 2 or _document(a)):
+        if a.description and (a.speaker_count < 2 or _document(a) or _office(a)):
             continue
         if _junk_name(a.name, index.doc) or _common_word(a, index.doc):
             continue

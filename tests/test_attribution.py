@@ -196,6 +196,13 @@ def test_blamed_is_a_claim(run):
     assert len(ex.claims) == 1 and not ex.denials
 
 
+def test_found_reports_only_with_a_clause(run):
+    _, ex = run("A poll found that most voters backed the new bridge.")
+    assert only_claim(ex).speaker == "A poll"
+    _, ex = run('The fund helps young graduates find jobs and "taster courses" in farming.')
+    assert ex.claims == []
+
+
 def test_described_as(run):
     _, ex = run('The family of Tom Reyes described him as a "devoted father" and a "loyal friend".')
     assert "devoted father" in only_claim(ex).evidence.text

@@ -186,6 +186,8 @@ def _governs_statement(verb: Token, has_quote: bool) -> bool:
         return bool(deps & {"dobj", "ccomp", "prep", "nsubjpass", "xcomp", "agent"}) or has_quote
     if "ccomp" in deps or "parataxis" in deps:
         return True
+    if lemma in ("find", "show"):
+        return False  # "a poll found that ..." reports; "help graduates find jobs" does not
     if lemma in lexicon.REBUTTAL_VERBS and _by_doing(verb) is not None:
         return True
     if verb.dep_ in ("parataxis",) or verb.dep_ == "ccomp" and verb.head.i < verb.i:

@@ -247,7 +247,10 @@ def test_name_glued_to_itself_by_a_caption_is_the_person():
     ("text", "name"),
     [
         ("GETTY Trump has pledged to scrap the tax. Donald Trump spoke in Ohio.", "Donald Trump"),
-        ("A look at the numbers that define Donald Trump Play slideshow.", "Donald Trump"),
+        (
+            "A look at the numbers that define Donald Trump Play slideshow. Donald Trump won.",
+            "Donald Trump",
+        ),
         (
             "USA TODAY Toblerone bars come in many sizes. Toblerone said the bars were smaller.",
             "Toblerone",
@@ -269,3 +272,25 @@ def test_an_unnamed_office_holder_is_not_listed_beside_the_named_people():
     )
     names = [a.name.lower() for a in extract(parse(text)).key_actors]
     assert "the first minister" not in names and "jack mallon" in names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        (
+            "The Ministry of Defence and Oxfam said the aid would go ahead.",
+            {"Ministry of Defence", "Oxfam"},
+        ),
+        (
+            "The Department of Health and Boris Johnson said the plan was sound.",
+            {"Department of Health", "Boris Johnson"},
+        ),
+        ("JD Vance said the vote was close. Vance spoke in Ohio.", {"JD Vance"}),
+        (
+            "Thomson Reuters said profits rose. PA Consulting said costs fell.",
+            {"Thomson Reuters", "PA Consulting"},
+        ),
+    ],
+)
+def test_mending_leaves_real_names_alone(text, names):
+    assert names <= {a.name for a in extract(parse(text)).key_actors}

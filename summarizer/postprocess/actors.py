@@ -288,28 +288,39 @@ def _mended(ent: Span) -> Span:
     words = [t.text for t in ent]
     if len(words) > 1 and len(set(words)) == 1:
         return Span(doc, ent.end - 1, ent.end, label=ent.label_)
-    # "GETTY Trump", "USA TODAY Toblerone", "Donald Trump Play": a photo credit or a
-    # video button run into the text
+    # "GETTY Trump", "USA TODAY Toblerone", "Donald Trump Play": a photo credit in
+    # capitals or a video button run into the text; mended only when what is left is a
+    # name the story uses on its own elsewhere ("PA Consulting", "JD Vance" stay)
     start, end = ent.start, ent.end
-    while start < end - 1 and doc[start].lower_ in lexicon.MEDIA_CREDITS:
-        start += 1
-    # a run of capitals before a name ("USA TODAY Toblerone"; one word before a person)
     caps = start
-    while caps < end - 1 and doc[caps].is_upper and len(doc[caps]) > 1:
+    while (
+        caps < end - 1
+        and doc[caps].is_upper
+        and len(doc[caps]) >= 4
+        or (caps < end - 1 and doc[caps].text in lexicon.MEDIA_CREDITS)
+    ):
         caps += 1
-    if doc[caps].is_title and caps - start >= (1 if ent.label_ == "PERSON" else 2):
+    if doc[caps].is_title:
         start = caps
-    while end - 1 > start and doc[end - 1].lower_ in lexicon.MEDIA_CREDITS:
+    while end - 1 > start and doc[end - 1].lower_ in lexicon.PLAYER_BUTTONS:
+        end -= 1
+    while end - 1 > start and doc[end - 1].is_space:
         end -= 1
     if (start, end) != (ent.start, ent.end):
-        return Span(doc, start, end, label=ent.label_)
+        rest = doc[start:end].text
+        if doc.text.count(rest) >= 2:
+            return Span(doc, start, end, label=ent.label_)
     if ent.label_ == "ORG" and any(t.lower_ in ("for", "of") for t in ent[1:-1]):
-        end = ent.end
-        if end + 1 < len(doc) and doc[end].lower_ == "and" and doc[end + 1].is_title:
-            end += 1
-            while end < len(doc) and doc[end].is_title and doc[end].ent_type_ in ("", "ORG"):
+        end = ent.end + 1
+        if end < len(doc) and doc[end - 1].lower_ == "and":
+            # only words no other entity claims ("Ministry of Defence and Oxfam" are two),
+            # but a department's subject areas may be tagged ORG ("... and Skills")
+            first = ent[1] if ent[0].lower_ == "the" else ent[0]
+            joins = ("", "ORG") if first.lower_ == "department" else ("",)
+            while end < len(doc) and doc[end].is_title and doc[end].ent_type_ in joins:
                 end += 1
-            return Span(doc, ent.start, end, label=ent.label_)
+            if end > ent.end + 1:
+                return Span(doc, ent.start, end, label=ent.label_)
     return ent
 
 

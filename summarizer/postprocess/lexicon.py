@@ -518,10 +518,10 @@ PARTY_NICKNAMES = {
 # Link words web pages glue to a name ("Watch Bush's speech"): never part of a name.
 LINK_WORDS = frozenset(["Watch", "Read", "See", "Video", "Related"])
 
-# Photo credits and player buttons that captions glue to a name ("GETTY Trump"), lower case.
-MEDIA_CREDITS = frozenset(
-    ["getty", "images", "reuters", "ap", "afp", "pa", "epa", "play", "video", "photo"]
-)
+# Photo credits (in capitals, as captions print them) and player buttons that captions
+# glue to a name ("GETTY Trump", "Donald Trump Play").
+MEDIA_CREDITS = frozenset(["GETTY", "REUTERS", "AFP", "AP", "PA", "EPA", "USA", "TODAY"])
+PLAYER_BUTTONS = frozenset(["play", "video", "photo", "watch"])
 
 # Offices one person holds at a time: "the minister" / "the chancellor" in a story
 # that has been quoting a named office holder is that person, not a new source.

@@ -242,6 +242,23 @@ def test_single_quote_style_quotes(run):
     assert claim.statement == "We did not expect to finish second"
 
 
+def test_decade_marks_do_not_switch_to_single_quotes(run):
+    text = (
+        "Since the '90s the firm has grown fast, chairman Paul Dorn said on Monday. "
+        "Sales doubled in the '00s, Dorn added."
+    )
+    _, ex = run(text)
+    assert len(ex.claims) == 2
+
+
+def test_single_quote_closing_before_a_lower_case_word(run):
+    from summarizer.postprocess.evidence import find_quotes
+
+    text = "'We will win' she said. 'It was the drivers' day,' Lena Ortiz said."
+    quoted = [text[a:b] for a, b in find_quotes(text)]
+    assert quoted == ["'We will win'", "'It was the drivers' day,'"]
+
+
 def test_vowed_to_is_a_claim(run):
     _, ex = run("Mayor Ines Varga has vowed to rebuild the flooded school before winter.")
     assert "rebuild" in only_claim(ex).statement

@@ -18,7 +18,7 @@ _OPEN_QUOTES = "“"
 _CLOSE_QUOTES = "”"
 _STRAIGHT = '"'
 # a single mark opening a passage: at a line start or after a space, before a capital
-_SINGLE_OPENING = re.compile(r"(?:^|(?<=\s))['‘](?=[A-Z0-9])", re.M)
+_SINGLE_OPENING = re.compile(r"(?:^|(?<=\s))['‘](?=[A-Z])", re.M)
 
 
 def evidence_for(text: str, start: int, end: int) -> Evidence:
@@ -56,11 +56,11 @@ def _single_quoted(text: str) -> bool:
 
 
 def _possessive(text: str, i: int) -> bool:
-    """A single mark after a word and before a space and a lower-case word ("the
-    players' union"): an apostrophe; a closing quote follows punctuation ("won,' he")."""
+    """A single mark after an s and before a space and a lower-case word ("the players'
+    union"): a plural possessive, not the close of a quote ("'a disgrace' and said")."""
     before = text[i - 1] if i > 0 else " "
     after = text[i + 1 : i + 3]
-    return before.isalpha() and len(after) == 2 and after[0] == " " and after[1].islower()
+    return before in "sS" and len(after) == 2 and after[0] == " " and after[1].islower()
 
 
 def _scan(text: str, opens: str, closes: str, straight: str, apostrophes: bool) -> list:
@@ -76,6 +76,8 @@ def _scan(text: str, opens: str, closes: str, straight: str, apostrophes: bool) 
             continue
         if apostrophes and 0 < i < n - 1 and text[i - 1].isalnum() and text[i + 1].isalnum():
             continue  # don't, Russia's: an apostrophe, not a quote mark
+        if apostrophes and i + 1 < n and text[i + 1].isdigit():
+            continue  # the '90s, class of '05: an apostrophe
         role = "open" if ch in opens else "close" if ch in closes else None
         if role is None or apostrophes:
             role = _straight_role(text, i)

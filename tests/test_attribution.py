@@ -244,8 +244,8 @@ def test_single_quote_style_quotes(run):
 
 def test_decade_marks_do_not_switch_to_single_quotes(run):
     text = (
-        "Since the '90s the firm has grown fast, chairman Paul Dorn said on Monday. "
-        "Sales doubled in the '00s, Dorn added."
+        "Chairman Paul Dorn said sales had doubled since the '90s. "
+        "Dorn added that the '00s had been harder."
     )
     _, ex = run(text)
     assert len(ex.claims) == 2

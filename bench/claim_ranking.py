@@ -38,8 +38,8 @@ KEEP = 8
 NAMES = list(CLAIM_WEIGHTS)
 
 
-def candidates(text: str, gold: dict) -> list[tuple[np.ndarray, bool]]:
-    """(readings, is gold) for every claim candidate of one article."""
+def candidates(text: str, gold: dict) -> list[tuple[np.ndarray, int | None]]:
+    """(readings, index of the gold claim it matches or None) for every claim candidate."""
     clean = ingest(text)
     doc = analyse.parse(clean.text)
     index = build_actor_index(doc, QuoteMap.build(doc))
@@ -51,9 +51,8 @@ def candidates(text: str, gold: dict) -> list[tuple[np.ndarray, bool]]:
     out = []
     for a, readings in claim_readings(attributions, index):
         span = (a.evidence.start, a.evidence.end)
-        out.append(
-            (np.array([readings[k] for k in NAMES]), any(_overlap(s, span) > 0 for s in spans))
-        )
+        match = next((i for i, s in enumerate(spans) if _overlap(s, span) > 0), None)
+        out.append((np.array([readings[k] for k in NAMES]), match))
     return out
 
 
@@ -68,12 +67,15 @@ def fit(x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 3000) -> np.
     return w
 
 
-def kept(articles: list[list[tuple[np.ndarray, bool]]], weights: list[np.ndarray | None]) -> int:
-    """Gold claims among each article's top KEEP (text order where the weights are None)."""
+def kept(articles: list[list[tuple[np.ndarray, int | None]]], weights: list) -> int:
+    """Distinct gold claims among each article's top KEEP (text order where the weights
+    are None; ties keep text order, as rank_claims's stable sort does)."""
     found = 0
     for cands, w in zip(articles, weights, strict=True):
-        order = range(len(cands)) if w is None else np.argsort([-(x @ w) for x, _ in cands])
-        found += sum(cands[i][1] for i in list(order)[:KEEP])
+        order = list(range(len(cands)))
+        if w is not None:
+            order.sort(key=lambda i: -float(cands[i][0] @ w))
+        found += len({cands[i][1] for i in order[:KEEP]} - {None})
     return found
 
 
@@ -100,10 +102,13 @@ def main() -> None:
     for i in range(n):
         train = [c for j, a in enumerate(articles) if j != i for c in a]
         x = np.array([r for r, _ in train])
-        y = np.array([float(g) for _, g in train])
+        y = np.array([float(g is not None) for _, g in train])
         left_out.append(fit(x, y))
     everything = [c for a in articles for c in a]
-    full = fit(np.array([r for r, _ in everything]), np.array([float(g) for _, g in everything]))
+    full = fit(
+        np.array([r for r, _ in everything]),
+        np.array([float(g is not None) for _, g in everything]),
+    )
 
     print(f"{n} articles, {total} gold claims, {len(everything)} candidates")
     print(f"{'ranking':34s} kept  recall")

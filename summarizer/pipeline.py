@@ -72,11 +72,12 @@ class Pipeline:
         *,
         with_source: bool = False,
         started: float | None = None,
-        max_claims: int | None = None,
+        max_claims: int | Sequence[int | None] | None = None,
     ) -> list[StructuredSummary]:
         """Brief already-ingested articles as one batch (nlp.pipe, batched generation).
 
-        ``max_claims`` overrides the pipeline's cap on claims for this call.
+        ``max_claims`` overrides the pipeline's cap on claims: one for all, or one per
+        item (None: the pipeline's).
         """
         started = time.perf_counter() if started is None else started
         docs = list(analyse.parse_many([c.text for c in items]))
@@ -85,10 +86,11 @@ class Pipeline:
         if not self.generator.extractive:
             drafts = [self._guard(article, draft) for article, draft in zip(articles, drafts)]
         per_item = (time.perf_counter() - started) * 1000 / max(1, len(items))
+        caps = list(max_claims) if isinstance(max_claims, Sequence) else [max_claims] * len(items)
         briefs = []
-        for clean, article, draft in zip(items, articles, drafts):
+        for clean, article, draft, cap in zip(items, articles, drafts, caps, strict=True):
             t0 = time.perf_counter()
-            brief = self._assemble(clean, article, draft, with_source, max_claims)
+            brief = self._assemble(clean, article, draft, with_source, cap)
             brief.meta.elapsed_ms = round(per_item + (time.perf_counter() - t0) * 1000, 1)
             briefs.append(brief)
         return briefs
@@ -112,12 +114,11 @@ class Pipeline:
         with_source: bool,
         max_claims: int | None = None,
     ) -> StructuredSummary:
-        extraction = extract(
-            article.doc, max_claims=max_claims or self.max_claims, max_actors=self.max_actors
-        )
+        cap = max_claims or self.max_claims
+        extraction = extract(article.doc, max_claims=cap, max_actors=self.max_actors)
         warnings = list(draft.warnings)
         if draft.items:
-            extraction, note = merge_items(extraction, draft.items)
+            extraction, note = merge_items(extraction, draft.items, max_claims=cap)
             if note:
                 warnings.append(note)
         if clean.language != "en":
@@ -143,11 +144,14 @@ class Pipeline:
         )
 
 
-def merge_items(extraction: Extraction, items: dict) -> tuple[Extraction, str | None]:
+def merge_items(
+    extraction: Extraction, items: dict, max_claims: int | None = None
+) -> tuple[Extraction, str | None]:
     """Add a generator's grounded claims, denials and next steps to the rule-based ones.
 
     An item is added only when no rule-based item of its kind already cites an
-    overlapping stretch of the source; ids are renumbered so they stay "c1", "c2", ...
+    overlapping stretch of the source, and claims only up to ``max_claims``; ids are
+    renumbered so they stay "c1", "c2", ...
     """
 
     def overlaps(ev, others) -> bool:
@@ -159,6 +163,8 @@ def merge_items(extraction: Extraction, items: dict) -> tuple[Extraction, str | 
     added = 0
     for kind, target in (("claims", claims), ("denials", denials), ("next_steps", next_steps)):
         for item in items.get(kind) or []:
+            if kind == "claims" and max_claims is not None and len(target) >= max_claims:
+                break
             if not overlaps(item.evidence, target):
                 target.append(item)
                 added += 1

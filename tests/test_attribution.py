@@ -269,6 +269,57 @@ def test_called_on_them_to_is_a_claim(run):
     assert "drivers' union" in only_claim(ex).speaker
 
 
+@pytest.mark.parametrize(
+    ("text", "speakers"),
+    [
+        # "she" is a person, never the organisation that spoke last
+        (
+            "Ms Hewitt spoke to reporters after the Treasury said growth was slowing. "
+            "She said the figures were worrying.",
+            ["Treasury", "Hewitt"],
+        ),
+        # "the minister" is not a union leader who spoke before
+        (
+            "Union leader Bob Crow said the strike would go ahead. "
+            "The minister said the strike was unjustified.",
+            ["Bob Crow", "The minister"],
+        ),
+        # the apposition belongs to the mother, not to the lawyer who speaks
+        (
+            "A lawyer representing the victim's mother, Jane Doe, said the verdict was unjust.",
+            ["A lawyer"],
+        ),
+        # names the recogniser misses, in apposition or after a peer's title
+        (
+            "The Shadow Secretary of State for the Family, Theresa May, said: "
+            '"These plans were announced in December."',
+            ["Theresa May"],
+        ),
+        (
+            "But Liberal Democrat peer Lord Carlile, the independent reviewer of terror laws, "
+            "said it was possible some of the detainees could now be released.",
+            ["Lord Carlile"],
+        ),
+    ],
+)
+def test_speaker_resolution_edge_cases(run, text, speakers):
+    _, ex = run(text)
+    assert [c.speaker for c in ex.claims] == speakers
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He was told that the plan had been approved by ministers.",
+        "Falling prices threaten to push the economy into deflation.",
+        "He called the police to report the theft.",
+    ],
+)
+def test_not_reports(run, text):
+    _, ex = run(text)
+    assert ex.claims == []
+
+
 def test_denied(run):
     _, ex = run("The airline denied that its pilots had ignored the safety checks.")
     assert not ex.claims

@@ -82,3 +82,23 @@ def test_bad_input_raises_input_error(pipeline, bad):
 def test_max_chars_is_configurable():
     with pytest.raises(InputError, match="1,000"):
         Pipeline(max_chars=1000).summarize("word " * 300)
+
+
+def test_max_claims_per_item_and_for_generator_proposed_claims(pipeline):
+    from summarizer.pipeline import merge_items
+    from summarizer.postprocess import Extraction
+    from summarizer.schema import Claim, Evidence
+
+    texts = [p.read_text(encoding="utf-8") for p in SAMPLES if p.stem == "natural-disaster"]
+    items = [pipeline.ingest(texts[0])] * 3
+    briefs = pipeline.summarize_clean(items, max_claims=[2, None, 12])
+    assert [len(b.claims) for b in briefs] == [2, 8, 12]
+
+    # claims a generator proposes are added only up to the cap
+    def claim(n: int) -> Claim:
+        ev = Evidence(start=10 * n, end=10 * n + 5, text="x" * 5)
+        return Claim(id=f"g{n}", speaker="S", statement="s", direct_quote=False, evidence=ev)
+
+    base = Extraction(key_actors=[], claims=[claim(0)], denials=[], next_steps=[])
+    merged, _ = merge_items(base, {"claims": [claim(1), claim(2), claim(3)]}, max_claims=3)
+    assert [c.id for c in merged.claims] == ["c1", "c2", "c3"]

@@ -130,6 +130,10 @@ def test_max_claims_asks_for_more_or_fewer_claims(client):
     assert {c["evidence"]["start"] for c in two} <= {c["evidence"]["start"] for c in default}
     r = client.post("/v1/summarize", json={"text": ARTICLE, "max_claims": 0})
     assert r.status_code == 422 and error_of(r)["code"] == "invalid_request"
+    # one micro-batch, three caps: each article keeps its own
+    items = [{"text": OTHER, "max_claims": n} for n in (1, 3)] + [{"text": OTHER}]
+    r = client.post("/v1/summarize/batch", json={"items": items})
+    assert [len(x["brief"]["claims"]) for x in r.json()["results"]] == [1, 3, 8]
 
 
 def test_batch_with_one_bad_item_keeps_the_others(client):

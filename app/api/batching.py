@@ -121,32 +121,35 @@ class MicroBatcher:
                     job.future.set_result(outcome)
 
     def _infer(self, jobs: list[Job]) -> list[Any]:
-        """In the inference thread: one summarize_clean per backend (and claims cap)
-        present in the batch."""
+        """In the inference thread: one summarize_clean per backend present in the batch
+        (each article keeps its own claims cap)."""
         outcomes: list[Any] = [None] * len(jobs)
-        groups: dict[tuple[str, int | None], list[int]] = {}
+        groups: dict[str, list[int]] = {}
         for i, job in enumerate(jobs):
-            groups.setdefault((job.backend, job.max_claims), []).append(i)
-        for (backend, max_claims), indexes in groups.items():
+            groups.setdefault(job.backend, []).append(i)
+        for backend, indexes in groups.items():
             pipeline = jobs[indexes[0]].pipeline
             cleans = [jobs[i].clean for i in indexes]
-            results = self._run_group(backend, pipeline, cleans, max_claims)
-            for i, outcome in zip(indexes, results):
+            caps = [jobs[i].max_claims for i in indexes]
+            for i, outcome in zip(indexes, self._run_group(backend, pipeline, cleans, caps)):
                 outcomes[i] = outcome
         return outcomes
 
     def _run_group(
-        self, backend: str, pipeline: Any, cleans: list[Any], max_claims: int | None = None
+        self, backend: str, pipeline: Any, cleans: list[Any], caps: list[int | None]
     ) -> list[Any]:
         started = time.perf_counter()
-        options = {"max_claims": max_claims} if max_claims is not None else {}
+        options = {"max_claims": caps} if any(c is not None for c in caps) else {}
         try:
             results: list[Any] = pipeline.summarize_clean(cleans, with_source=True, **options)
         except Exception as exc:
             if len(cleans) == 1:
                 return [exc]
             log.warning("batch of %d failed (%s); retrying one by one", len(cleans), exc)
-            return [self._run_group(backend, pipeline, [c], max_claims)[0] for c in cleans]
+            return [
+                self._run_group(backend, pipeline, [c], [cap])[0]
+                for c, cap in zip(cleans, caps, strict=True)
+            ]
         self.metrics.inference.labels(backend).observe(time.perf_counter() - started)
         self.metrics.batch_size.labels(backend).observe(len(cleans))
         return results

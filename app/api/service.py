@@ -205,8 +205,10 @@ class Service:
             else:
                 data, html = getattr(request, kind), kind == "html"
             model = getattr(getattr(item.pipeline, "generator", None), "model", None)
-            item.max_claims = request.max_claims
-            item.key = cache_key(kind, data, request.title, backend, model, request.max_claims)
+            # the pipeline's own cap asked for explicitly is the default: one cache entry
+            default = getattr(item.pipeline, "max_claims", None)
+            item.max_claims = None if request.max_claims == default else request.max_claims
+            item.key = cache_key(kind, data, request.title, backend, model, item.max_claims)
             cached = self.cache.get(item.key)
             self.metrics.cache.labels("hit" if cached is not None else "miss").inc()
             if cached is not None:

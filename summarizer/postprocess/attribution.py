@@ -7,6 +7,7 @@ into claim or denial. A denial is never also a claim.
 
 from __future__ import annotations
 
+from bisect import insort
 from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
@@ -18,6 +19,10 @@ from summarizer.schema import Claim, Denial, Evidence
 
 _PRONOUN_GENDER = {"he": "m", "him": "m", "she": "f", "her": "f"}
 _PLURAL_PRONOUNS = {"they", "them"}
+# titles that stay part of a name ("Lord Carlile")
+_PEERAGE = {"lord", "lady", "baroness", "baron", "dame", "sir"}
+# roles whose holder "the minister" may be ("Trade and Industry Secretary")
+_MINISTERIAL = ("minister", "secretary")
 _CLAUSE_DEPS = {"ccomp", "xcomp", "advcl", "parataxis", "dobj", "conj"}
 _RELATIVE_DEPS = {"relcl", "acl", "advcl", "prep", "punct", "cc", "conj"}
 # Claim ranking: a weighted sum of seven readings of each candidate (claim_readings).
@@ -81,7 +86,7 @@ def _is_reporting(tok: Token) -> bool:
             c.dep_ == "prep" and c.lower_ in ("on", "upon") for c in tok.children
         ):
             return True  # "called on ministers to resign": a demand, like "urged"
-        return _has_dep(tok, "dobj") and (_has_dep(tok, "oprd") or _has_dep(tok, "xcomp"))
+        return _has_dep(tok, "dobj") and _has_dep(tok, "oprd")
     return lemma in lexicon.REPORTING_VERBS or lemma in lexicon.DENIAL_VERBS
 
 
@@ -152,7 +157,12 @@ def _subject(verb: Token) -> Token | None:
         # "has been branded a 'disgraceful waste' by MPs": the parser may hang the agent
         # on the object
         for t in verb.subtree:
-            if t.lower_ == "by" and t.i > verb.i and t.head.head.i == verb.i:
+            if (
+                t.lower_ == "by"
+                and t.i > verb.i
+                and t.head.dep_ in ("dobj", "oprd", "attr")
+                and t.head.head.i == verb.i
+            ):
                 pobj = next((g for g in t.children if g.dep_ == "pobj"), None)
                 if pobj is not None:
                     return pobj
@@ -277,7 +287,11 @@ class SpeakerResolver:
         doc = tok.doc
         sent = tok.sent
         for _ in range(3):
-            fits = [a for a in self.spoke.get(sent.start, []) if (a.gender or gender) == gender]
+            fits = [
+                a
+                for a in self.spoke.get(sent.start, [])
+                if a.type == "person" and (a.gender or gender) == gender
+            ]
             for t in range(sent.start, min(sent.end, tok.i)):
                 word = doc[t]
                 if word.dep_ in ("nsubj", "nsubjpass") and not index.quotes.inside(word.idx):
@@ -315,15 +329,30 @@ class SpeakerResolver:
         phrase_tokens = [t for t in tok.subtree if t.i <= tok.i or t.dep_ == "compound"]
         # a named entity in the phrase: the actor itself, unless it only qualifies a
         # person-like description ("a Cabinet Office spokeswoman")
-        actor = index.actor_of_token(tok)
+        actor = index.actor_of_token(tok) or self._missed_name(tok)
         if actor is not None:
             return actor.name, actor
         # "a member of the Campaign for Fair Rents, Maria Holt, said": the person in
-        # apposition speaks (the parser may hang the apposition on the inner noun)
-        for t in tok.subtree:
-            named = index.actor_of_token(t) if t.dep_ == "appos" and t.i > tok.i else None
-            if named is not None and named.type == "person":
-                return named.name, named
+        # apposition speaks (the parser may hang the apposition on the inner noun of an
+        # "of"/"for" phrase, never deeper)
+        hosts = [tok]
+        for host in hosts:  # along a chain of "of"/"for" phrases, nothing else
+            if len(hosts) > 4:
+                break
+            hosts += [
+                g
+                for c in host.children
+                if c.dep_ == "prep" and c.lower_ in ("of", "for")
+                for g in c.children
+                if g.dep_ == "pobj"
+            ]
+        for host in hosts:
+            for t in host.children:
+                if t.dep_ != "appos" or t.i < tok.i:
+                    continue
+                named = index.actor_of_token(t) or self._missed_name(t)
+                if named is not None and named.type == "person":
+                    return named.name, named
         lemma = tok.lemma_.lower()
         if lemma in lexicon.DOCUMENT_NOUNS:
             # "a statement from the family", "a report by the auditors": the author speaks,
@@ -382,12 +411,45 @@ class SpeakerResolver:
                 and lemma in lexicon.OFFICE_TITLES
                 and tok.i - tok.left_edge.i == 1
                 and last is not None
+                and (last.role is None or any(w in last.role.lower() for w in _MINISTERIAL))
             ):
                 return last.name, last
         if lemma in lexicon.SPEAKER_NOUNS:
             self.descriptions.append((lemma, phrase))
             return phrase, self._description_actor(phrase, tok)
         return phrase, None
+
+    def _missed_name(self, tok: Token) -> ActorInfo | None:
+        """A speaker's name the recogniser missed: a first name and a surname ("The Shadow
+        Secretary for the Family, Theresa May, said", "May" read as a month) or a peer
+        ("Liberal Democrat peer Lord Carlile said")."""
+        if not self.register or tok.pos_ != "PROPN" or not tok.is_title or tok.i == 0:
+            return None
+        before = tok.doc[tok.i - 1]
+        if before.lower_ in _PEERAGE:
+            span = tok.doc[tok.i - 1 : tok.i + 1]  # "Liberal Democrat peer Lord Carlile"
+        else:
+            words = [c for c in tok.children if c.dep_ == "compound" and c.i < tok.i] + [tok]
+            if len(words) != 2 or not all(w.pos_ == "PROPN" and w.is_title for w in words):
+                return None
+            if words[0].i != tok.i - 1 or words[0].lower_ in lexicon.HONORIFICS:
+                return None
+            span = tok.doc[words[0].i : tok.i + 1]
+        # an entity the index left out on purpose (the outlet) stays out; only a name
+        # the recogniser missed, or read as a date, is taken up
+        if any(self.index.token_actor.get(t.i) or t.ent_type_ not in ("", "DATE") for t in span):
+            return None
+        key = "P:" + normalise(span.text)
+        actors = self.index.actors
+        if key not in actors:
+            sent_no = self.index.sent_index.get(tok.sent.start, 10**6)
+            actors[key] = ActorInfo(
+                key=key, name=span.text, type="person", mentions=[span], first_sent=sent_no
+            )
+        for t in span:
+            self.index.token_actor[t.i] = key
+        insort(self.index.mention_starts, (span.start_char, key))
+        return actors[key]
 
     def _description_actor(self, phrase: str, tok: Token) -> ActorInfo | None:
         """An unnamed source that speaks ("a senior EU official") as an actor of its own;
@@ -582,6 +644,13 @@ def find_attributions(index: ActorIndex) -> list[Attribution]:
             speaker, actor = resolver.resolve(subj)
             if speaker in speakers_seen:
                 continue
+            if (
+                tok.lemma_.lower() in lexicon.COMMISSIVE_VERBS
+                and actor is None
+                and subj.pos_ == "NOUN"
+                and subj.lemma_.lower() not in lexicon.SPEAKER_NOUNS
+            ):
+                continue  # "falling prices threaten to ...": no one promises anything
             speakers_seen.add(speaker)
             items.append(_make(sent_no, sent, speaker, actor, tok, quotes, has_quote=has_quote))
         if not items:

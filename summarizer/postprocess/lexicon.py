@@ -523,11 +523,9 @@ LINK_WORDS = frozenset(["Watch", "Read", "See", "Video", "Related"])
 MEDIA_CREDITS = frozenset(["GETTY", "REUTERS", "AFP", "AP", "PA", "EPA", "USA", "TODAY"])
 PLAYER_BUTTONS = frozenset(["play", "video", "photo", "watch"])
 
-# Offices one person holds at a time: "the minister" / "the chancellor" in a story
-# that has been quoting a named office holder is that person, not a new source.
-OFFICE_TITLES = frozenset(
-    ["minister", "secretary", "chancellor", "president", "premier", "governor", "mayor"]
-)
+# An office one person holds: "the minister" in a story that has been quoting a named
+# minister is that person, not a new source (of the speaker nouns, only this one).
+OFFICE_TITLES = frozenset(["minister"])
 
 # Nouns that head a descriptive speaker ("a senior EU official", "the ministry").
 SPEAKER_NOUNS = frozenset(

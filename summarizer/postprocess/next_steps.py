@@ -379,7 +379,14 @@ def find_next_steps(index: ActorIndex) -> list[NextStep]:
                 )
                 # "comes into force on 18 February": the present with a dated "on" or
                 # "from" is a timetable
-                dated = when is not None and when.split()[0].lower() in ("on", "from")
+                dated = (
+                    when is not None
+                    and when.split()[0].lower() in ("on", "from")
+                    and any(
+                        w.strip(",.").lower() in lexicon.MONTHS | lexicon.WEEKDAYS
+                        for w in when.split()
+                    )
+                )
                 if not (present and (forward or dated) and tok.dep_ in ("ROOT", "conj", "ccomp")):
                     continue
                 if tok.tag_ == "VBN" and any(c.lemma_ == "have" for c in tok.children):

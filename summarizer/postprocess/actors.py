@@ -368,6 +368,7 @@ def build_actor_index(doc: Doc, quotes: QuoteMap | None = None) -> ActorIndex:
         elif label == "ORG" and _person_after_role(ent):
             label = "PERSON"  # "ministry spokesperson Ana Ruiz" tagged ORG
         nickname = lexicon.PARTY_NICKNAMES.get(normalise(ent.text))
+        nickname = nickname or lexicon.PARTY_NICKNAMES.get(normalise(_clean(ent)))
         if nickname is not None:
             # "Lib Dems" tagged PERSON, "Tories" tagged NORP: the party either way
             key = "O:" + normalise(nickname)
@@ -404,11 +405,6 @@ def build_actor_index(doc: Doc, quotes: QuoteMap | None = None) -> ActorIndex:
                 key = "C:" + normalise(country)
                 attach_new(ent, key, country, "country", text)
                 continue
-            if low in lexicon.PARTY_NICKNAMES:
-                party = lexicon.PARTY_NICKNAMES[low]
-                key = "O:" + normalise(party)
-                attach_new(ent, key, party, "organization", text)
-                continue
             key = "G:" + low
             attach_new(ent, key, text, "group", text)
             continue
@@ -418,11 +414,6 @@ def build_actor_index(doc: Doc, quotes: QuoteMap | None = None) -> ActorIndex:
             attach_new(ent, key, country, "country", text)
             continue
         # ORG
-        if low in lexicon.PARTY_NICKNAMES:
-            party = lexicon.PARTY_NICKNAMES[low]
-            key = "O:" + normalise(party)
-            attach_new(ent, key, party, "organization", text)
-            continue
         key = "O:" + low
         attach_new(ent, key, text, "organization", text)
 

@@ -65,8 +65,18 @@ def summarize(
     max_claims: Annotated[
         int, typer.Option("--max-claims", min=1, max=32, help="Claims to keep, most central first.")
     ] = 8,
+    min_confidence: Annotated[
+        float,
+        typer.Option(
+            "--min-confidence",
+            min=0.0,
+            max=1.0,
+            help="Drop items whose confidence is below this (0-1): fewer, surer items.",
+        ),
+    ] = 0.0,
 ) -> None:
     """Brief one article (or several, one after another)."""
+    from summarizer.confidence import apply_min_confidence
     from summarizer.ingest import ingest, read_path
     from summarizer.pipeline import Pipeline
     from summarizer.render import FORMATS, render, to_json
@@ -85,6 +95,7 @@ def summarize(
             else:
                 clean = read_path(path, title=title, max_chars=pipeline.max_chars)
             brief = pipeline.summarize_clean([clean], with_source=with_source)[0]
+            brief = apply_min_confidence(brief, min_confidence)
         except NewsumError as exc:
             prefix = "" if len(paths) == 1 else f"{path}: "
             typer.echo(f"newsum: error: {prefix}{exc}", err=True)
@@ -101,16 +112,38 @@ def summarize(
 @app.command("eval")
 def evaluate(
     data: Annotated[
-        Path, typer.Argument(help="JSONL with id, text, title, reference_summary, who.")
-    ],
+        Path | None,
+        typer.Argument(help="JSONL with id, text, title, reference_summary, who (not with --cv)."),
+    ] = None,
     gold: Annotated[Path | None, typer.Option(help="Hand annotations (dev-gold.jsonl).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the full report as JSON.")] = False,
     backend: BackendOpt = "extractive",
     model: ModelOpt = None,
     limit: Annotated[int | None, typer.Option(help="Only the first N articles.")] = None,
+    cv: Annotated[
+        int | None,
+        typer.Option(
+            "--cv",
+            min=2,
+            max=20,
+            help="K-fold article-grouped cross-validation of the trained post-processor over "
+            "every annotated article (dev-gold + train-gold), beside the rules and a keyword "
+            "baseline on the same folds.",
+        ),
+    ] = None,
+    eval_dir: Annotated[
+        Path | None,
+        typer.Option("--eval-dir", help="Folder of the gold files for --cv (../shared/eval)."),
+    ] = None,
 ) -> None:
     """Measure briefs against references (ROUGE, Lead-3) and hand annotations."""
     from rich.progress import Progress
+
+    if cv is not None:
+        _cross_validate(cv, eval_dir, as_json)
+        return
+    if data is None:
+        raise fail("give a JSONL file to evaluate, or --cv K")
 
     from summarizer import evaluation
     from summarizer.pipeline import Pipeline
@@ -136,6 +169,54 @@ def evaluate(
     except OSError as exc:
         raise fail(f"cannot read {exc.filename}: {exc.strerror}") from None
     typer.echo(json.dumps(report, indent=2) if as_json else evaluation.format_report(report))
+
+
+def _cross_validate(k: int, eval_dir: Path | None, as_json: bool) -> None:
+    from summarizer.learn.cv import cross_validate, format_cv
+    from summarizer.learn.data import default_eval_dir, load_articles
+
+    folder = eval_dir or default_eval_dir()
+    if not (folder / "train-gold.jsonl").is_file():
+        raise fail(f"no gold files in {folder} (give --eval-dir)")
+    try:
+        typer.echo(f"newsum: parsing the annotated articles in {folder} ...", err=True)
+        articles = load_articles(folder)
+        report = cross_validate(
+            articles, k, progress=lambda line: typer.echo(f"newsum: {line}", err=True)
+        )
+    except NewsumError as exc:
+        raise fail(str(exc)) from None
+    if as_json:
+        report.pop("details", None)
+        typer.echo(json.dumps(report, indent=2))
+    else:
+        typer.echo(format_cv(report))
+
+
+@app.command("train")
+def train(
+    eval_dir: Annotated[
+        Path | None,
+        typer.Option("--eval-dir", help="Folder of dev-gold.jsonl and train-gold.jsonl."),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Where to write the model (default: the shipped file)."),
+    ] = None,
+) -> None:
+    """Rebuild the trained models from the gold files, deterministically."""
+    from summarizer.learn.build import TRAINERS, default_eval_dir
+
+    folder = eval_dir or default_eval_dir()
+    if not (folder / "train-gold.jsonl").is_file():
+        raise fail(f"no gold files in {folder} (give --eval-dir)")
+    try:
+        for name, trainer in TRAINERS.items():
+            typer.echo(f"newsum: training {name} ...", err=True)
+            summary = trainer(folder, out)
+            typer.echo(f"newsum: {name}: {summary}")
+    except NewsumError as exc:
+        raise fail(str(exc)) from None
 
 
 @app.command("schema")

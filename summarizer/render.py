@@ -17,6 +17,12 @@ def _md_escape(text: str) -> str:
     return text.replace("\n", " ").strip()
 
 
+def _conf(item) -> str:
+    """ " _(0.83)_": the item's confidence, when a trained decision gave one."""
+    value = getattr(item, "confidence", None)
+    return "" if value is None else f" _({value:.2f})_"
+
+
 def to_markdown(brief: StructuredSummary) -> str:
     """A brief an editor can read: headline, summary, then each list under its heading."""
     lines = [f"# {_md_escape(brief.headline)}", "", _md_escape(brief.summary), ""]
@@ -24,26 +30,31 @@ def to_markdown(brief: StructuredSummary) -> str:
         lines += ["## Key actors", ""]
         for actor in brief.key_actors:
             role = f", {actor.role}" if actor.role else ""
-            lines.append(f"- **{actor.name}** ({actor.type}{role})")
+            lines.append(f"- **{actor.name}** ({actor.type}{role}){_conf(actor)}")
         lines.append("")
     if brief.claims or brief.denials:
         lines += ["## Claims and denials", ""]
         by_claim = {d.rebuts: d for d in brief.denials if d.rebuts}
         for claim in brief.claims:
-            lines.append(f"- **{claim.speaker}** claims: {_md_escape(claim.statement)}")
+            lines.append(
+                f"- **{claim.speaker}** claims: {_md_escape(claim.statement)}{_conf(claim)}"
+            )
             denial = by_claim.get(claim.id)
             if denial:
-                lines.append(f"  - **{denial.speaker}** denies: {_md_escape(denial.statement)}")
+                said = _md_escape(denial.statement)
+                lines.append(f"  - **{denial.speaker}** denies: {said}{_conf(denial)}")
         for denial in brief.denials:
             if not denial.rebuts or denial.rebuts not in {c.id for c in brief.claims}:
-                lines.append(f"- **{denial.speaker}** denies: {_md_escape(denial.statement)}")
+                lines.append(
+                    f"- **{denial.speaker}** denies: {_md_escape(denial.statement)}{_conf(denial)}"
+                )
         lines.append("")
     if brief.next_steps:
         lines += ["## Next steps", ""]
         for step in brief.next_steps:
             when = f" ({step.when})" if step.when else ""
             who = f"**{step.actor}**: " if step.actor else ""
-            lines.append(f"- {who}{_md_escape(step.action)}{when}")
+            lines.append(f"- {who}{_md_escape(step.action)}{when}{_conf(step)}")
         lines.append("")
     gen = brief.meta.generator
     model = f" / {gen.model}" if gen.model else ""

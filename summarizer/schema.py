@@ -12,7 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
+# 1.1 adds an optional ``confidence`` to every extracted item; 1.0 briefs still validate.
 
 ActorType = Literal["person", "organization", "country", "group"]
 
@@ -37,6 +38,12 @@ class Actor(_Model):
     mentions: int = Field(ge=0, description="Number of mentions, aliases included.")
     salience: float = Field(ge=0.0, le=1.0, description="Centrality to the story, 0-1.")
     evidence: list[Evidence] = Field(default_factory=list)
+    confidence: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=1.0,
+        description="Calibrated probability that the item is right (trained decisions).",
+    )
 
 
 class Claim(_Model):
@@ -45,6 +52,12 @@ class Claim(_Model):
     statement: str
     direct_quote: bool
     evidence: Evidence
+    confidence: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=1.0,
+        description="Calibrated probability that the item is right (trained decisions).",
+    )
 
 
 class Denial(_Model):
@@ -53,6 +66,12 @@ class Denial(_Model):
     statement: str
     rebuts: str | None = Field(default=None, description="Id of the claim it rebuts, if any.")
     evidence: Evidence
+    confidence: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=1.0,
+        description="Calibrated probability that the item is right (trained decisions).",
+    )
 
 
 class NextStep(_Model):
@@ -60,6 +79,12 @@ class NextStep(_Model):
     action: str
     when: str | None = Field(default=None, description="The time expression as written.")
     evidence: Evidence
+    confidence: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=1.0,
+        description="Calibrated probability that the item is right (trained decisions).",
+    )
 
 
 class GeneratorInfo(_Model):
@@ -68,7 +93,7 @@ class GeneratorInfo(_Model):
 
 
 class Meta(_Model):
-    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    schema_version: Literal["1.0", "1.1"] = SCHEMA_VERSION
     generator: GeneratorInfo
     language: str = Field(description="ISO 639-1 code of the source language, as detected.")
     source_chars: int = Field(ge=0, description="Length of the cleaned source text.")

@@ -3,7 +3,9 @@
 import pytest
 
 from summarizer.analyse import parse
-from summarizer.postprocess import extract
+
+# the rules alone: the candidate generators the trained decisions read (test_decide.py)
+from summarizer.postprocess import extract_rules as extract
 
 
 @pytest.fixture(scope="module")

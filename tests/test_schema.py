@@ -37,10 +37,32 @@ def _brief(**overrides):
     return StructuredSummary.model_validate(data)
 
 
-def test_meta_defaults_to_schema_version_1_0():
+def test_meta_defaults_to_schema_version_1_1():
     brief = _brief()
-    assert brief.meta.schema_version == "1.0"
+    assert brief.meta.schema_version == "1.1"
     assert brief.meta.truncated is False and brief.meta.warnings == []
+
+
+_CLAIM = {
+    "id": "c1",
+    "speaker": "Ministers",
+    "statement": "a deal",
+    "direct_quote": False,
+    "evidence": {"start": 0, "end": 9, "text": "Ministers"},
+}
+
+
+def test_a_1_0_brief_without_confidence_still_validates():
+    brief = _brief(claims=[_CLAIM], meta={**_brief().meta.model_dump(), "schema_version": "1.0"})
+    assert brief.meta.schema_version == "1.0"
+    assert brief.claims[0].confidence is None
+
+
+def test_confidence_is_a_probability():
+    assert _brief(claims=[{**_CLAIM, "confidence": 0.75}]).claims[0].confidence == 0.75
+    for bad in (-0.1, 1.5):
+        with pytest.raises(ValidationError):
+            _brief(claims=[{**_CLAIM, "confidence": bad}])
 
 
 def test_unknown_fields_and_bad_actor_types_are_rejected():

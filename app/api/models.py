@@ -53,6 +53,11 @@ class SummarizeRequest(BaseModel):
     max_claims: Annotated[int, Field(ge=1, le=MAX_CLAIMS)] | SkipJsonSchema[None] = Field(
         None, description=f"Claims to keep, most central first (default 8, at most {MAX_CLAIMS})."
     )
+    min_confidence: Annotated[float, Field(ge=0.0, le=1.0)] | SkipJsonSchema[None] = Field(
+        None,
+        description="Drop actors, claims, denials and next steps whose confidence is below this "
+        "(0-1); higher gives fewer, surer items.",
+    )
 
     @model_validator(mode="after")
     def _exactly_one_source(self) -> SummarizeRequest:

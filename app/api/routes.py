@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, Response
 from app.api.errors import ApiError, ErrorResponse
 from app.api.models import BatchRequest, BatchResponse, Health, SummarizeRequest
 from app.api.service import Service
+from summarizer.confidence import apply_min_confidence
 from summarizer.render import render, to_json
 from summarizer.schema import StructuredSummary, json_schema
 
@@ -119,7 +120,7 @@ async def summarize(body: SummarizeRequest, svc: Service = Depends(service)) -> 
     [outcome] = await svc.summarize([body])
     if isinstance(outcome, ApiError):
         raise outcome
-    brief = _shaped(outcome, body.with_source)
+    brief = _shaped(outcome, body.with_source, body.min_confidence)
     if body.format == "markdown":
         return Response(render(brief, "markdown"), media_type=MARKDOWN)
     return Response(to_json(brief, indent=None), media_type="application/json")
@@ -147,14 +148,19 @@ async def summarize_batch(body: BatchRequest, svc: Service = Depends(service)) -
                 {"index": i, "error": {"code": outcome.code, "message": outcome.message}}
             )
         elif item.format == "markdown":
-            results.append({"index": i, "markdown": render(outcome, "markdown")})
+            shaped = _shaped(outcome, False, item.min_confidence)
+            results.append({"index": i, "markdown": render(shaped, "markdown")})
         else:
+            outcome = _shaped(outcome, True, item.min_confidence)
             exclude = None if item.with_source else {"source"}
             results.append({"index": i, "brief": outcome.model_dump(mode="json", exclude=exclude)})
     failed = sum("error" in r for r in results)
     return JSONResponse({"results": results, "succeeded": len(results) - failed, "failed": failed})
 
 
-def _shaped(brief: StructuredSummary, with_source: bool) -> StructuredSummary:
-    """Cached briefs keep their source; drop it unless asked for."""
+def _shaped(
+    brief: StructuredSummary, with_source: bool, min_confidence: float | None = None
+) -> StructuredSummary:
+    """Cached briefs keep their source and every item; drop what the request did not ask for."""
+    brief = apply_min_confidence(brief, min_confidence)
     return brief if with_source else brief.model_copy(update={"source": None})

@@ -99,12 +99,19 @@ def pack_lines(title: str, lines: list[str], max_blocks: int, what: str) -> list
     return blocks
 
 
+def _conf(item: dict[str, Any]) -> str:
+    """ " _(0.83)_": a trained decision's confidence in the item, when there is one."""
+    value = item.get("confidence")
+    return f" _({value:.2f})_" if isinstance(value, int | float) else ""
+
+
 def actor_lines(brief: dict[str, Any]) -> list[str]:
     lines = []
     for actor in brief.get("key_actors") or []:
         detail = actor.get("role") or actor.get("type") or ""
         detail = f" ({detail})" if detail else ""
-        lines.append(clip_escaped(f"\u2022 *{actor.get('name', '?')}*{detail}", LINE_CHARS))
+        line = f"\u2022 *{actor.get('name', '?')}*{detail}{_conf(actor)}"
+        lines.append(clip_escaped(line, LINE_CHARS))
     return lines
 
 
@@ -113,7 +120,8 @@ def step_lines(brief: dict[str, Any]) -> list[str]:
     for step in brief.get("next_steps") or []:
         who = f"*{step['actor']}*: " if step.get("actor") else ""
         when = f" _({step['when']})_" if step.get("when") else ""
-        lines.append(clip_escaped(f"\u2022 {who}{step.get('action', '')}{when}", LINE_CHARS))
+        line = f"\u2022 {who}{step.get('action', '')}{when}{_conf(step)}"
+        lines.append(clip_escaped(line, LINE_CHARS))
     return lines
 
 
@@ -121,7 +129,8 @@ def _statement(item: dict[str, Any], verb: str) -> str:
     statement = " ".join(str(item.get("statement", "")).split())
     if item.get("direct_quote"):
         statement = f"\u201c{statement}\u201d"
-    return clip_escaped(f"*{item.get('speaker', '?')}* {verb}:\n{statement}", FIELD_TEXT)
+    speaker = f"*{item.get('speaker', '?')}* {verb}{_conf(item)}"
+    return clip_escaped(f"{speaker}:\n{statement}", FIELD_TEXT)
 
 
 def claim_rows(brief: dict[str, Any]) -> list[tuple[str, str]]:

@@ -733,24 +733,51 @@ def _is_place(a: ActorInfo) -> bool:
     return not any(_is_demonym(x, a.name) for x in a.aliases)
 
 
-def rank_actors(index: ActorIndex, max_actors: int = 8) -> list[Actor]:
-    """The key actors, most central first: passing mentions and places drop out."""
-    scored = []
+def actor_scores(index: ActorIndex) -> list[tuple[float, ActorInfo, bool]]:
+    """Every actor with the rules' centrality score and whether the rules let it through
+    (passing mentions, documents, NER debris and datelines do not), best first."""
+    out = []
     for a in index.actors.values():
         lead = 1.5 if a.first_sent <= 1 else (0.5 if a.first_sent <= 3 else 0.0)
-        if a.description and (a.speaker_count < 2 or _document(a) or _office(a)):
-            continue
-        if _junk_name(a.name, index.doc) or _common_word(a, index.doc):
-            continue
-        if _is_place(a) and a.name.isupper() and len(a.name) > 3:
-            continue  # a dateline ("OSLO, Norway (Wire) --"), not an actor
+        unnamed = a.description and (a.speaker_count < 2 or _document(a) or _office(a))
+        debris = _junk_name(a.name, index.doc) or _common_word(a, index.doc)
+        # an upper-case place is a dateline ("OSLO, Norway (Wire) --"), not an actor
+        dateline = _is_place(a) and a.name.isupper() and len(a.name) > 3
+        eligible = not (unnamed or debris or dateline)
         score = a.weight + lead + 2.0 * a.speaker_count
         if a.type == "country" and a.subject_count == 0 and a.speaker_count == 0:
             score *= 0.3  # a place named, not a country acting
         elif _is_place(a) and a.speaker_count < 2:
             score = (score - lead) * 0.3  # a dateline or setting: no lead bonus either
-        scored.append((score, a))
-    scored.sort(key=lambda x: (-x[0], x[1].first_sent))
+        out.append((score, a, eligible))
+    out.sort(key=lambda x: (-x[0], x[1].first_sent))
+    return out
+
+
+def to_actor(a: ActorInfo, salience: float, confidence: float | None = None) -> Actor:
+    extra = {} if confidence is None else {"confidence": round(confidence, 3)}
+    return Actor(
+        name=a.name,
+        type=a.type,
+        aliases=sorted(a.aliases),
+        role=a.role,
+        mentions=len(a.mentions),
+        salience=round(min(max(salience, 0.0), 1.0), 3),
+        evidence=[span_evidence(a.mentions[0])] if a.mentions else [],
+        **extra,
+    )
+
+
+def rank_actors(index: ActorIndex, max_actors: int = 8) -> list[Actor]:
+    """The key actors, most central first: passing mentions and places drop out."""
+    kept = rule_key_actors(index, max_actors)
+    top = kept[0][0] if kept else 0.0
+    return [to_actor(a, s / top if top else 0.0) for s, a in kept]
+
+
+def rule_key_actors(index: ActorIndex, max_actors: int = 8) -> list[tuple[float, ActorInfo]]:
+    """The rules' key actors with their scores, most central first."""
+    scored = [(s, a) for s, a, eligible in actor_scores(index) if eligible]
     if not scored:
         return []
     top = scored[0][0]
@@ -763,17 +790,4 @@ def rank_actors(index: ActorIndex, max_actors: int = 8) -> list[Actor]:
     kept = kept[:max_actors]
     if len(kept) < 3:
         kept = scored[: min(3, len(scored), max_actors)]
-    out = []
-    for s, a in kept:
-        out.append(
-            Actor(
-                name=a.name,
-                type=a.type,
-                aliases=sorted(a.aliases),
-                role=a.role,
-                mentions=len(a.mentions),
-                salience=round(min(s / top, 1.0), 3) if top else 0.0,
-                evidence=[span_evidence(a.mentions[0])] if a.mentions else [],
-            )
-        )
-    return out
+    return kept

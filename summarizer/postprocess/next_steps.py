@@ -414,3 +414,43 @@ def find_next_steps(index: ActorIndex) -> list[NextStep]:
             if len(seen) >= 2:
                 break
     return steps
+
+
+def next_step_candidates(index: ActorIndex) -> dict[int, NextStep]:
+    """A next step read off each sentence that looks forward at all, by unit number.
+
+    High recall on purpose: the rules' filters (conditionals, plans that are really
+    aims, the present of a timetable) become features, and a trained model decides
+    (``decide.py``). One step per sentence: the first verb with a future cue, else
+    the first verb dated by a forward time expression.
+    """
+    resolver = SpeakerResolver(index)
+    out: dict[int, NextStep] = {}
+    for no, sent in enumerate(index.units):
+        best = None
+        for tok in sent:
+            if tok.dep_ in ("aux", "auxpass"):
+                continue
+            if tok.pos_ not in ("VERB", "AUX") and not (_plan_noun(tok) or _plan_adjective(tok)):
+                continue
+            marker = _future_marker(tok)
+            when, forward = _time_expression(tok, sent, index.quotes)
+            if marker is not None or forward:
+                best = (tok, marker, when)
+                break
+        if best is None:
+            continue
+        tok, marker, when = best
+        target = tok
+        for c in tok.children:
+            if c.dep_ in ("xcomp", "acl") and marker == "plan" and c == _to_complement(tok):
+                target = c
+                if when is None:
+                    when, _ = _time_expression(c, sent, index.quotes)
+        out[no] = NextStep(
+            actor=_actor(tok, resolver, target),
+            action=_action(target),
+            when=when,
+            evidence=span_evidence(sent),
+        )
+    return out

@@ -1,0 +1,211 @@
+"""Fit the post-processor's decisions: one logistic model each, thresholds and
+calibration chosen on the training articles' own out-of-fold predictions.
+
+Deterministic: fixed seeds, sorted vocabularies, liblinear (no random restarts) and
+weights rounded before they are written, so the same gold files give the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+from summarizer.learn.data import (
+    Article,
+    actor_labels,
+    gold_item_of,
+    sentence_labels,
+)
+
+SEED = 0
+MIN_COUNT = 3  # a feature seen on fewer training candidates is dropped
+C_BY_DECISION = {"claim": 0.3, "denial": 0.3, "next_step": 0.3, "actor": 1.0, "link": 1.0}
+INNER_FOLDS = 3
+FIELD_OF = {"claim": "claims", "denial": "denials", "next_step": "next_steps"}
+
+
+def fold_of_groups(groups: list[str], k: int, seed: int = SEED) -> dict[str, int]:
+    """Each distinct group (normalised text) to one of k folds, seeded and balanced."""
+    unique = sorted(set(groups))
+    random.Random(seed).shuffle(unique)
+    return {g: i % k for i, g in enumerate(unique)}
+
+
+# --------------------------------------------------------------------------- rows
+
+
+def decision_rows(articles: list[Article], name: str) -> tuple[list[dict], list[int], list[str]]:
+    """(features, label, group) of every candidate of one decision."""
+    X: list[dict] = []
+    y: list[int] = []
+    g: list[str] = []
+    for art in articles:
+        if name in FIELD_OF:
+            labels = sentence_labels(art, FIELD_OF[name])
+            X.extend(c.features for c in art.cands.sentences)
+        elif name == "actor":
+            labels = actor_labels(art)
+            X.extend(c.features for c in art.cands.actors)
+        else:
+            feats, labels = link_rows(art)
+            X.extend(feats)
+        y.extend(labels)
+        g.extend([art.group] * len(labels))
+    return X, y, g
+
+
+def link_rows(art: Article) -> tuple[list[dict], list[int]]:
+    """Each gold denial that rebuts a gold claim against every claim-like sentence."""
+    from summarizer.postprocess.features import link_features
+
+    sents = art.cands.sentences
+    links = art.cands.links
+    claim_like = [
+        c.no
+        for c in sents
+        if gold_item_of(art, "claims", c.sent) is not None or c.features.get("r:claim")
+    ]
+    feats, labels = [], []
+    claims = art.gold.get("claims") or []
+    for gi, d in enumerate(art.gold.get("denials") or []):
+        target = d.get("rebuts_claim")
+        if target is None or not 0 <= target < len(claims) or art.spans["claims"][target] is None:
+            continue
+        dspan = art.spans["denials"][gi]
+        if dspan is None:
+            continue
+        dsent = next(
+            (c for c in sents if c.sent.start_char < dspan[1] and dspan[0] < c.sent.end_char), None
+        )
+        if dsent is None:
+            continue
+        cspan = art.spans["claims"][target]
+        for no in claim_like:
+            if no == dsent.no:
+                continue
+            s = sents[no].sent
+            feats.append(link_features(dsent, sents[no], links.get(dsent.no) == no))
+            labels.append(int(s.start_char < cspan[1] and cspan[0] < s.end_char))
+    return feats, labels
+
+
+# --------------------------------------------------------------------------- fitting
+
+
+def _vocabulary(X: list[dict]) -> list[str]:
+    counts = Counter(k for row in X for k in row)
+    return sorted(k for k, n in counts.items() if n >= MIN_COUNT)
+
+
+def _matrix(X: list[dict], vocab: list[str]):
+    from scipy.sparse import csr_matrix
+
+    col = {k: i for i, k in enumerate(vocab)}
+    data, rows, cols = [], [], []
+    for r, feats in enumerate(X):
+        for k, v in feats.items():
+            j = col.get(k)
+            if j is not None and v:
+                data.append(float(v))
+                rows.append(r)
+                cols.append(j)
+    return csr_matrix((data, (rows, cols)), shape=(len(X), len(vocab)))
+
+
+def _fit(X: list[dict], y: list[int], C: float) -> tuple[dict[str, float], float]:
+    from sklearn.linear_model import LogisticRegression
+
+    vocab = _vocabulary(X)
+    if len(set(y)) < 2:
+        prior = (sum(y) + 0.5) / (len(y) + 1)
+        return {}, math.log(prior / (1 - prior))
+    clf = LogisticRegression(C=C, solver="liblinear", max_iter=1000, random_state=SEED)
+    clf.fit(_matrix(X, vocab), np.asarray(y))
+    weights = {
+        k: round(float(w), 5) for k, w in zip(vocab, clf.coef_[0], strict=True) if abs(w) >= 1e-5
+    }
+    return weights, round(float(clf.intercept_[0]), 5)
+
+
+def _margins(X: list[dict], weights: dict[str, float], intercept: float) -> np.ndarray:
+    return np.array([intercept + sum(weights.get(k, 0.0) * v for k, v in r.items()) for r in X])
+
+
+def _platt(margins: np.ndarray, y: list[int]) -> tuple[float, float]:
+    from sklearn.linear_model import LogisticRegression
+
+    if len(set(y)) < 2:
+        return 1.0, 0.0
+    clf = LogisticRegression(C=100.0, solver="liblinear", random_state=SEED)
+    clf.fit(margins.reshape(-1, 1), np.asarray(y))
+    return round(float(clf.coef_[0][0]), 5), round(float(clf.intercept_[0]), 5)
+
+
+def _best_threshold(probs: np.ndarray, y: list[int]) -> float:
+    """The threshold with the best F1 on out-of-fold probabilities (ties: the higher)."""
+    y_arr = np.asarray(y)
+    best, best_f1 = 0.5, -1.0
+    for t in np.round(np.arange(0.05, 0.951, 0.025), 3):
+        pred = probs >= t
+        tp = int((pred & (y_arr == 1)).sum())
+        fp = int((pred & (y_arr == 0)).sum())
+        fn = int((~pred & (y_arr == 1)).sum())
+        f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+        if f1 >= best_f1:
+            best, best_f1 = float(t), f1
+    return best
+
+
+def fit_decision(X: list[dict], y: list[int], groups: list[str], name: str) -> dict:
+    """One decision: weights on all rows; calibration and threshold on inner folds."""
+    C = C_BY_DECISION[name]
+    folds = fold_of_groups(groups, INNER_FOLDS, seed=SEED + 1)
+    oof = np.zeros(len(y))
+    for k in range(INNER_FOLDS):
+        train = [i for i, g in enumerate(groups) if folds[g] != k]
+        test = [i for i, g in enumerate(groups) if folds[g] == k]
+        if not test:
+            continue
+        w, b = _fit([X[i] for i in train], [y[i] for i in train], C)
+        oof[test] = _margins([X[i] for i in test], w, b)
+    a, b0 = _platt(oof, y)
+    probs = 1 / (1 + np.exp(-(a * oof + b0)))
+    threshold = _best_threshold(probs, y)
+    weights, intercept = _fit(X, y, C)
+    return {
+        "weights": dict(sorted(weights.items())),
+        "intercept": intercept,
+        "calibration": [a, b0],
+        "threshold": threshold,
+        "rows": len(y),
+        "positives": int(sum(y)),
+    }
+
+
+def train_model(articles: list[Article]) -> dict:
+    """Every decision fitted on these articles: the JSON the model file holds."""
+    from summarizer.postprocess.decide import DECISIONS
+
+    decisions = {}
+    for name in DECISIONS:
+        X, y, g = decision_rows(articles, name)
+        decisions[name] = fit_decision(X, y, g, name)
+    return {
+        "format": "newsum-postprocess-logistic/1",
+        "seed": SEED,
+        "trained_on": {
+            "articles": len(articles),
+            "topics": dict(sorted(Counter(a.topic for a in articles).items())),
+        },
+        "decisions": decisions,
+    }
+
+
+def write_model(model: dict, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(model, sort_keys=True, separators=(",", ":")) + "\n")

@@ -115,13 +115,29 @@ def gold_item_of(art: Article, field_name: str, sent) -> int | None:
 
 
 def actor_labels(art: Article) -> list[int]:
-    """1 for each candidate actor that names a gold key actor."""
+    """1 for the one candidate actor that best names each gold key actor.
+
+    Where two candidates name the same gold actor ("Blair" beside "Tony Blair"), only
+    the better match (exact before partial, then more mentions) is a positive: the
+    scorer counts the other as a false key actor, so the model must learn to drop it.
+    """
     gold = art.gold.get("key_actors") or []
     forms = [[g.get("name") or "", *(g.get("aliases") or [])] for g in gold]
-    out = []
-    for c in art.cands.actors:
+    out = [0] * len(art.cands.actors)
+    pairs = []
+    for ci, c in enumerate(art.cands.actors):
         mine = [c.info.name, *c.info.aliases]
-        out.append(int(any(name_match(mine, f) for f in forms)))
+        for gi, f in enumerate(forms):
+            strength = name_match(mine, f)
+            if strength:
+                pairs.append((-strength, -len(c.info.mentions), ci, gi))
+    used_c: set[int] = set()
+    used_g: set[int] = set()
+    for _, _, ci, gi in sorted(pairs):
+        if ci not in used_c and gi not in used_g:
+            used_c.add(ci)
+            used_g.add(gi)
+            out[ci] = 1
     return out
 
 

@@ -26,6 +26,8 @@ SEED = 0
 MIN_COUNT = 3  # a feature seen on fewer training candidates is dropped
 C_BY_DECISION = {"claim": 0.3, "denial": 0.3, "next_step": 0.3, "actor": 1.0, "link": 1.0}
 INNER_FOLDS = 3
+# decisions whose output is capped per article: the threshold is chosen under the cap
+CAP_BY_DECISION = {"claim": 8, "actor": 8}
 FIELD_OF = {"claim": "claims", "denial": "denials", "next_step": "next_steps"}
 
 
@@ -161,6 +163,29 @@ def _best_threshold(probs: np.ndarray, y: list[int]) -> float:
     return best
 
 
+def _best_capped_threshold(probs: np.ndarray, y: list[int], groups: list[str], cap: int) -> float:
+    """The threshold with the best F1 when each article keeps at most ``cap`` items,
+    the most probable first (how claims are chosen, ``decide.choose_claims``)."""
+    y_arr = np.asarray(y)
+    by_group: dict[str, list[int]] = {}
+    for i, g in enumerate(groups):
+        by_group.setdefault(g, []).append(i)
+    order = {g: sorted(ix, key=lambda i: -probs[i]) for g, ix in by_group.items()}
+    total_pos = int(y_arr.sum())
+    best, best_f1 = 0.5, -1.0
+    for t in np.round(np.arange(0.05, 0.951, 0.025), 3):
+        tp = fp = 0
+        for ix in order.values():
+            for i in [i for i in ix if probs[i] >= t][:cap]:
+                tp += int(y_arr[i])
+                fp += int(1 - y_arr[i])
+        fn = total_pos - tp
+        f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+        if f1 >= best_f1:
+            best, best_f1 = float(t), f1
+    return best
+
+
 def fit_decision(X: list[dict], y: list[int], groups: list[str], name: str) -> dict:
     """One decision: weights on all rows; calibration and threshold on inner folds."""
     C = C_BY_DECISION[name]
@@ -175,7 +200,11 @@ def fit_decision(X: list[dict], y: list[int], groups: list[str], name: str) -> d
         oof[test] = _margins([X[i] for i in test], w, b)
     a, b0 = _platt(oof, y)
     probs = 1 / (1 + np.exp(-(a * oof + b0)))
-    threshold = _best_threshold(probs, y)
+    cap = CAP_BY_DECISION.get(name)
+    if cap is None:
+        threshold = _best_threshold(probs, y)
+    else:
+        threshold = _best_capped_threshold(probs, y, groups, cap)
     weights, intercept = _fit(X, y, C)
     return {
         "weights": dict(sorted(weights.items())),

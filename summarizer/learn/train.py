@@ -91,7 +91,7 @@ def link_rows(art: Article) -> tuple[list[dict], list[int]]:
             if no == dsent.no:
                 continue
             s = sents[no].sent
-            feats.append(link_features(dsent, sents[no], links.get(dsent.no) == no))
+            feats.append(link_features(dsent, sents[no], links.get(dsent.no) == no, claim_like))
             labels.append(int(s.start_char < cspan[1] and cspan[0] < s.end_char))
     return feats, labels
 

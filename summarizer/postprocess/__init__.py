@@ -172,7 +172,7 @@ def decide_items(
             if rebuts is None and claims:
                 # the target was not kept: the nearest kept claim before the denial
                 before = [j for j in claim_nos if j < i] or claim_nos
-                rebuts = claim_id[max(before, key=lambda j: link_prob(cands, model, i, j))]
+                rebuts = claim_id[max(before, key=lambda j: link_prob(cands, model, i, j, pool))]
         denials.append(
             Denial(
                 id=f"d{len(denials) + 1}",
@@ -202,10 +202,11 @@ def decide_items(
     return Extraction(key_actors=actors, claims=claims, denials=denials, next_steps=next_steps)
 
 
-def link_prob(cands: Candidates, model: Model, denial: int, claim: int) -> float:
+def link_prob(cands: Candidates, model: Model, denial: int, claim: int, pool: list[int]) -> float:
     sents = cands.sentences
     rule = cands.links.get(denial) == claim
-    return model["link"].probability(link_features(sents[denial], sents[claim], rule))
+    features = link_features(sents[denial], sents[claim], rule, sorted(pool))
+    return model["link"].probability(features)
 
 
 __all__ = ["Extraction", "extract", "extract_learned", "extract_rules"]

@@ -153,13 +153,14 @@ def link_targets(
     out: dict[int, tuple[int, float]] = {}
     decision = model["link"]
     sents = cands.sentences
+    ordered = sorted(pool)
     for d in denials:
         best, best_p = None, -1.0
         for c in pool[:MAX_LINK_CLAIMS]:
             if c == d:
                 continue
             rule = cands.links.get(d) == c
-            p = decision.probability(link_features(sents[d], sents[c], rule))
+            p = decision.probability(link_features(sents[d], sents[c], rule, ordered))
             if p > best_p:
                 best, best_p = c, p
         if best is not None:

@@ -354,9 +354,24 @@ def _actor_features(cand: ActorCandidate, index: ActorIndex, top: float) -> None
 # --------------------------------------------------------------------------- links
 
 
-def link_features(denial: SentenceCandidate, claim: SentenceCandidate, rule_target: bool) -> dict:
-    """A (denial, claim) pair: how likely the denial answers that claim."""
+def link_features(
+    denial: SentenceCandidate,
+    claim: SentenceCandidate,
+    rule_target: bool,
+    pool: list[int] | None = None,
+) -> dict:
+    """A (denial, claim) pair: how likely the denial answers that claim.
+
+    ``pool`` (the claim-like sentence numbers, in text order) places the claim among its
+    rivals: the nearest one before the denial, the story's first claim.
+    """
     f: dict[str, float] = {"bias": 1.0}
+    if pool:
+        before = [n for n in pool if n < denial.no]
+        if claim.no in before:
+            rank = len(before) - 1 - before.index(claim.no)
+            f[f"before_rank:{min(rank, 3)}"] = 1.0
+        _flag(f, "pool_first", claim.no == pool[0])
     dt = _terms(denial.sent)
     ct = _terms(claim.sent)
     union = dt | ct

@@ -339,9 +339,7 @@ def test_seed_brief_denial_lights_its_evidence_beside_the_claim_it_rebuts(
     started = time.perf_counter()
     brief = submit(page, seed_nato_path.read_text(encoding="utf-8"))
     wall_ms = (time.perf_counter() - started) * 1000
-    in_page = page.evaluate(
-        "performance.getEntriesByName('newsum:submit-to-brief').pop().duration"
-    )
+    in_page = page.evaluate("performance.getEntriesByName('newsum:submit-to-brief').pop().duration")
     print(
         f"\nseed: submit to rendered brief {in_page:.0f} ms in the page "
         f"({wall_ms:.0f} ms as seen by the test; the server's own elapsed_ms "
@@ -373,6 +371,7 @@ def test_seed_brief_denial_lights_its_evidence_beside_the_claim_it_rebuts(
     shots = os.environ.get("NEWSUM_SCREENSHOTS")
     if shots:
         Path(shots).mkdir(parents=True, exist_ok=True)
+        page.evaluate("document.querySelector('#brief').scrollTop = 0")  # headline in view
         page.screenshot(path=str(Path(shots) / "review-seed-desktop.png"))
         page.set_viewport_size({"width": 360, "height": 740})
         select(page, denial["id"])
@@ -597,9 +596,7 @@ def test_copy_markdown_and_json_and_download_json(open_page, server):
     with page.expect_download() as info:
         page.click("#download-json")
     download = info.value
-    assert download.suggested_filename.startswith("newsum-") and download.suggested_filename.endswith(
-        ".json"
-    )
+    assert re.fullmatch(r"newsum-[a-z0-9-]+\.json", download.suggested_filename)
     assert json.loads(Path(download.path()).read_text(encoding="utf-8")) == brief
 
 

@@ -608,6 +608,9 @@
     $('#result').hidden = false;
     renderSource();
     $('#source').scrollTop = 0;
+    $('#brief').scrollTop = 0;
+    // the brief takes the screen (the form is just above); focus moves to it for screen readers
+    $('#result').scrollIntoView({ block: 'start', behavior: reducedMotion() ? 'auto' : 'smooth' });
     $('#brief').focus({ preventScroll: true });
   }
 

@@ -365,6 +365,56 @@ def test_clicking_a_highlighted_passage_selects_the_items_it_supports(open_page)
     assert actor in selected(page)
 
 
+def test_overlapping_evidence_spans_each_light_exactly_their_text(open_page):
+    """Two extra next steps over the first claim's evidence: one on the very same span, one
+    crossing its end. Each alone gets its exact mark; selected together, all their text is lit."""
+    page, _ = open_page()
+    added = []
+
+    def with_overlaps(route):
+        brief = route.fetch().json()
+        source, claim = brief["source"], brief["claims"][0]["evidence"]
+        start = (claim["start"] + claim["end"]) // 2
+        end = min(len(source), claim["end"] + 40)
+        for a, b in ((claim["start"], claim["end"]), (start, end)):
+            step = {"actor": None, "action": "overlap", "when": None}
+            step["evidence"] = {"start": a, "end": b, "text": source[a:b]}
+            brief["next_steps"].append(step)
+            added.append(step)
+        route.fulfill(json=brief)
+
+    page.route(SUMMARIZE, with_overlaps)
+    brief = submit(page, (SAMPLES[0].parent / "court-case.txt").read_text())
+    claim = brief["claims"][0]
+    n_same, n_cross = (f"n{len(brief['next_steps']) - 1}", f"n{len(brief['next_steps'])}")
+    for item_id, evidence in ((claim["id"], claim["evidence"]), (n_same, added[0]["evidence"])):
+        select(page, item_id)
+        assert marks(page, item_id) == [evidence["text"]]
+    select(page, n_cross)
+    assert marks(page, n_cross) == [added[1]["evidence"]["text"]]
+    # the passage under all three: a click selects them all, and every one is lit
+    covered = page.locator(f'#source span.ev[data-items~="{claim["id"]}"][data-items~="{n_cross}"]')
+    covered.first.click()
+    assert set(selected(page)) >= {claim["id"], n_same, n_cross}
+    lit = page.evaluate(
+        """() => {
+          const lit = [];
+          const walk = (node, on) => {
+            if (node.nodeType === Node.TEXT_NODE) { lit.push([node.data, on]); return; }
+            const here = on || node.tagName === 'MARK' || node.classList.contains('hit');
+            for (const child of node.childNodes) walk(child, here);
+          };
+          walk(document.querySelector('#source'), false);
+          return lit;
+        }"""
+    )
+    flags = [on for text, on in lit for _ in text]
+    spans = {claim["id"]: claim["evidence"], n_same: added[0]["evidence"]}
+    spans[n_cross] = added[1]["evidence"]
+    for item_id, ev in spans.items():
+        assert all(flags[ev["start"] : ev["end"]]), item_id
+
+
 def test_keyboard_moves_through_items_with_a_visible_focus(open_page):
     page, _ = open_page()
     brief = submit(page, (SAMPLES[0].parent / "court-case.txt").read_text())

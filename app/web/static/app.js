@@ -246,22 +246,32 @@
     }).`;
   }
 
+  function carriesFiles(e) {
+    return Boolean(e.dataTransfer && Array.from(e.dataTransfer.types || []).includes('Files'));
+  }
+
   function wireInput() {
     const drop = $('#drop');
+    // files only: dragging text into the box keeps working as usual
     drop.addEventListener('dragover', (e) => {
+      if (!carriesFiles(e)) return;
       e.preventDefault();
       drop.classList.add('over');
     });
     drop.addEventListener('dragleave', () => drop.classList.remove('over'));
     drop.addEventListener('drop', (e) => {
+      if (!carriesFiles(e)) return;
       e.preventDefault();
       drop.classList.remove('over');
-      const file = e.dataTransfer && e.dataTransfer.files && e.dataTransfer.files[0];
+      const file = e.dataTransfer.files[0];
       if (file) loadFile(file);
     });
     // a file dropped next to the box must not navigate away from the page
-    window.addEventListener('dragover', (e) => e.preventDefault());
-    window.addEventListener('drop', (e) => e.preventDefault());
+    for (const type of ['dragover', 'drop']) {
+      window.addEventListener(type, (e) => {
+        if (carriesFiles(e)) e.preventDefault();
+      });
+    }
     $('#file').addEventListener('change', (e) => {
       const file = e.target.files && e.target.files[0];
       if (file) loadFile(file);
@@ -567,7 +577,7 @@
   function renderMeta(brief) {
     const meta = brief.meta || {};
     const gen = meta.generator || {};
-    const parts = [`Backend: ${gen.backend || 'unknown'}`, `model: ${gen.model || 'none (no model weights)'}`];
+    const parts = [`Backend: ${gen.backend || 'unknown'}`, `model: ${gen.model || 'none'}`];
     if (typeof meta.elapsed_ms === 'number') parts.push(`${Math.round(meta.elapsed_ms).toLocaleString('en')} ms on the server`);
     if (meta.language) parts.push(`language: ${meta.language}`);
     if (typeof meta.source_chars === 'number') parts.push(`${meta.source_chars.toLocaleString('en')} characters`);
@@ -654,6 +664,7 @@
     for (const s of statements) cuts.add(s.start).add(s.end);
     for (const m of marks) cuts.add(m.start).add(m.end);
     const points = [...cuts].sort((a, b) => a - b);
+    const chosen = new Set(state.selected);
     const frag = document.createDocumentFragment();
     const stack = [{ node: frag, end: Infinity }];
     let next = 0;
@@ -669,7 +680,11 @@
       }
       const piece = source.slice(a, b);
       const cover = statements.filter((s) => s.start <= a && s.end >= b).map((s) => s.id);
-      const node = cover.length ? el('span', { class: 'ev', 'data-items': [...new Set(cover)].join(' ') }, piece) : document.createTextNode(piece);
+      // "hit": evidence of a selected item, also where a crossing span left it without a mark
+      const hit = cover.some((id) => chosen.has(id));
+      const node = cover.length
+        ? el('span', { class: hit ? 'ev hit' : 'ev', 'data-items': [...new Set(cover)].join(' ') }, piece)
+        : document.createTextNode(piece);
       stack[stack.length - 1].node.append(node);
     }
     root.replaceChildren(frag);

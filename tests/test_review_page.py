@@ -627,7 +627,7 @@ def test_copy_markdown_and_json_and_download_json(open_page, server):
 def test_api_errors_become_clear_messages(open_page):
     page, _ = open_page()
     message = submit_for_error(page, "Too short.")  # a real 422 from the server
-    assert "could not be briefed" in message and "no article text" in message
+    assert "could not be briefed. Input has no article text." in message
     message = submit_for_error(page, "word " * 41_000)  # a real 413: over NEWSUM_MAX_CHARS
     assert "too large" in message and "the limit is 200,000 characters" in message
     page.fill("input[name=url]", "https://example.com/story")
@@ -650,7 +650,7 @@ def test_api_errors_become_clear_messages(open_page):
     answer(400, "bad_request", "the body cannot be parsed; send UTF-8 JSON")
     assert "could not read the request" in submit_for_error(page, article)
     answer(504, "timeout", "no brief within 30 s; try again later")
-    assert "no brief within 30 s" in submit_for_error(page, article)
+    assert "No brief within 30 s" in submit_for_error(page, article)
     answer(503, "model_unavailable", "no weights for 'seq2seq'")
     assert "not available" in submit_for_error(page, article)
     answer(500, "internal_error", "internal error; it has been logged")

@@ -73,7 +73,7 @@
 
   function sentence(message) {
     const m = String(message || '').trim().replace(/[.\s]+$/, '');
-    return m ? `${m}.` : '';
+    return m ? `${m[0].toUpperCase()}${m.slice(1)}.` : '';
   }
 
   function messageFor(status, error, retryAfter) {
@@ -97,7 +97,7 @@
       case 503:
         return `That backend is not available on this server. ${detail}`;
       case 504:
-        return `The server gave up waiting for the brief. ${detail} Try again later, or a shorter article.`;
+        return `The server gave up waiting for the brief. ${detail} A shorter article is quicker.`;
       case 500:
         return 'The server failed unexpectedly (it logged the error). Try again, or try another backend.';
       default:

@@ -352,6 +352,13 @@ def test_clicking_a_highlighted_passage_selects_the_items_it_supports(open_page)
         "#source span.ev.preview", "ns => ns.map(n => n.dataset.items.split(' '))"
     )
     assert previewed and all(item_id in ids for ids in previewed)
+    # resting on an item whose passage is out of sight brings it into view
+    last = list(spans)[-1]
+    page.evaluate("document.querySelector('#source').scrollTop = 0")
+    passage = page.locator(f'#source span.ev[data-items~="{last}"]').first
+    expect(passage).not_to_be_in_viewport()
+    page.locator(f'#brief [data-item-id="{last}"] > .row').hover()
+    expect(passage).to_be_in_viewport()
     # a passage under two items selects both
     shared = page.locator("#source span.ev[data-items*=' ']").first
     if shared.count():

@@ -690,6 +690,12 @@
     root.replaceChildren(frag);
   }
 
+  function inSourceView(node) {
+    const pane = $('#source').getBoundingClientRect();
+    const box = node.getBoundingClientRect();
+    return box.top >= pane.top && box.bottom <= pane.bottom;
+  }
+
   function scrollSourceTo(mark) {
     const pane = $('#source');
     const top = mark.getBoundingClientRect().top - pane.getBoundingClientRect().top + pane.scrollTop;
@@ -745,17 +751,27 @@
       select([target.dataset.itemId], 'keyboard');
       target.focus();
     });
+    // Hover previews an item's passage; resting on it brings the passage into view (a
+    // pointer passing over the list does not make the source jump about).
     let hovered = null;
+    let rest = null;
     brief.addEventListener('mouseover', (e) => {
       const node = e.target.closest('[data-item-id]');
       const id = node ? node.dataset.itemId : null;
       if (id === hovered) return;
       if (hovered) preview(hovered, false);
+      clearTimeout(rest);
       hovered = id;
-      if (id) preview(id, true);
+      if (!id) return;
+      preview(id, true);
+      rest = setTimeout(() => {
+        const first = $('#source').querySelector(`span.ev.preview`);
+        if (first && !inSourceView(first)) scrollSourceTo(first);
+      }, 400);
     });
     brief.addEventListener('mouseleave', () => {
       if (hovered) preview(hovered, false);
+      clearTimeout(rest);
       hovered = null;
     });
     $('#source').addEventListener('click', (e) => {

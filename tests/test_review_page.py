@@ -8,10 +8,12 @@ Screenshots go to $NEWSUM_SCREENSHOTS when it is set.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import os
 import re
+import threading
 import time
 from pathlib import Path
 
@@ -668,6 +670,34 @@ def test_api_errors_become_clear_messages(open_page):
     assert page.is_disabled("form button[type=submit]")
     assert "Retry in" in page.text_content("form button[type=submit]")
     assert_aa_contrast(page, [".alert", "#submit"])
+
+
+def test_a_full_queue_on_a_real_server_shows_the_retry_message(open_page, tmp_path):
+    """Queue of one, batches of one: a long article in inference and a second one waiting
+    fill it (the queue-depth gauge says when), so the page's article gets a real 429."""
+    long_article = "\n\n".join(p.read_text(encoding="utf-8") for p in SAMPLES * 3)
+    waiting = (SAMPLES[0].parent / "court-case.txt").read_text(encoding="utf-8")
+    env = {"NEWSUM_QUEUE_MAX": "1", "NEWSUM_BATCH_MAX_SIZE": "1", "NEWSUM_RETRY_AFTER_S": "3"}
+    with newsum_serve(tmp_path / "serve.log", **env) as base:
+        page, _ = open_page(base=base)
+
+        def post(text: str) -> None:
+            with contextlib.suppress(httpx.HTTPError):
+                httpx.post(base + "/v1/summarize", json={"text": text}, timeout=120)
+
+        busy = [threading.Thread(target=post, args=(t,)) for t in (long_article, waiting)]
+        busy[0].start()
+        time.sleep(0.5)
+        busy[1].start()
+        deadline = time.monotonic() + 60
+        while "newsum_queue_depth 1.0" not in httpx.get(base + "/metrics").text:
+            assert time.monotonic() < deadline, "the queue never filled"
+            time.sleep(0.05)
+        message = submit_for_error(page, (SAMPLES[0].parent / "no-quotes.txt").read_text())
+        assert "busy" in message and "Try again in 3 seconds" in message
+        assert "Retry in" in page.text_content("form button[type=submit]")
+        for thread in busy:
+            thread.join()
 
 
 def test_the_page_asks_for_an_api_key_and_keeps_it_for_the_tab_only(open_page, tmp_path):

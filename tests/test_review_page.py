@@ -265,11 +265,12 @@ def test_seed_brief_denial_lights_its_evidence_beside_the_claim_it_rebuts(
     started = time.perf_counter()
     brief = submit(page, seed_nato_path.read_text(encoding="utf-8"))
     wall_ms = (time.perf_counter() - started) * 1000
+    server_ms = brief["meta"]["elapsed_ms"]
     in_page = page.evaluate("performance.getEntriesByName('newsum:submit-to-brief').pop().duration")
     print(
         f"\nseed: submit to rendered brief {in_page:.0f} ms in the page "
         f"({wall_ms:.0f} ms as seen by the test; the server's own elapsed_ms "
-        f"{brief['meta']['elapsed_ms']:.0f})"
+        f"{server_ms:.0f}; page/server {in_page / server_ms:.2f})"
     )
     assert page.text_content("#headline") == brief["headline"]
     assert page.text_content("#source") == brief["source"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
@@ -19,9 +20,15 @@ def serve(
         typer.Option(min=1, help="Processes; each loads its own models and has its own queue."),
     ] = 1,
     log_level: Annotated[str, typer.Option(help="critical|error|warning|info|debug")] = "info",
+    no_ui: Annotated[
+        bool, typer.Option("--no-ui", help="Do not serve the review page at / (API only).")
+    ] = False,
 ) -> None:
-    """Serve POST /v1/summarize and friends (see docs/api.md)."""
+    """Serve POST /v1/summarize and friends (see docs/api.md), and the review page at /."""
     import uvicorn
+
+    if no_ui:  # through the environment, so that every worker process sees it
+        os.environ["NEWSUM_UI"] = "false"
 
     uvicorn.run(
         "app.server:app",

@@ -18,9 +18,10 @@ def _md_escape(text: str) -> str:
 
 
 def _conf(item) -> str:
-    """ " _(0.83)_": the item's confidence, when a trained decision gave one."""
+    """ " _(0.831)_": the item's confidence, when a trained decision gave one (stored to
+    three decimals, so every renderer, the review page's included, prints the same)."""
     value = getattr(item, "confidence", None)
-    return "" if value is None else f" _({value:.2f})_"
+    return "" if value is None else f" _({value:.3f})_"
 
 
 def to_markdown(brief: StructuredSummary) -> str:

@@ -54,5 +54,9 @@ def create_app(
     errors.install(app)
     app.include_router(ops)
     app.include_router(v1)
+    if settings.ui:  # the review page (app/web), a client of /v1 like any other
+        from app.web import mount_review_page
+
+        mount_review_page(app)
     app.add_middleware(ServiceMiddleware, metrics=metrics, max_body_bytes=settings.max_body_bytes)
     return app

@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     backend: str = Field("extractive", description="Default backend for requests.")
     model: str | None = Field(None, description="Model dir or hub id for the default backend.")
     preload: bool = Field(True, description="Load the default backend at startup.")
+    ui: bool = Field(True, description="Serve the review page at / (newsum serve --no-ui: off).")
 
     @field_validator("backend", mode="before")
     @classmethod

@@ -432,8 +432,11 @@ def test_keyboard_moves_through_items_with_a_visible_focus(open_page):
     assert len(tree) >= 2
     # Tab from the last control before the lists reaches the first actor, then the claims
     page.focus("#download-json")
-    page.keyboard.press("Tab")  # the actors' list (the confidence box is hidden)
-    assert page.evaluate("document.activeElement.dataset.itemId") == "a1"
+    page.keyboard.press("Tab")  # the confidence threshold, shown when items carry confidence
+    if any("confidence" in a for a in brief["key_actors"]):
+        assert page.evaluate("document.activeElement.id") == "threshold"
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.dataset.itemId") == "a1"  # the actors' list
     page.keyboard.press("Tab")  # the claims' tree
     first = page.evaluate("document.activeElement.dataset.itemId")
     assert first == tree[0]
@@ -543,12 +546,18 @@ def test_options_follow_what_the_server_offers(open_page):
     assert page.is_visible("input[name=min_confidence]") == ("min_confidence" in props)
     page.fill("input[name=max_claims]", "2")
     page.select_option("#backend", "extractive")
+    if "min_confidence" in props:
+        page.fill("input[name=min_confidence]", "0.3")
     with page.expect_request(SUMMARIZE) as request:
         brief = submit(page, (SAMPLES[0].parent / "court-case.txt").read_text())
     sent = request.value.post_data_json
     assert sent["max_claims"] == 2 and sent["backend"] == "extractive"
     assert ("min_confidence" in sent) == ("min_confidence" in props)
     assert len(brief["claims"]) <= 2
+    if "min_confidence" in props:
+        assert sent["min_confidence"] == 0.3
+        items = [*brief["key_actors"], *brief["claims"], *brief["denials"], *brief["next_steps"]]
+        assert items and all(i["confidence"] >= 0.3 for i in items)
 
 
 def test_min_confidence_is_sent_only_when_the_schema_has_it(open_page):

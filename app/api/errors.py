@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from summarizer.errors import InputTooLarge, ModelUnavailable, NewsumError
+from summarizer.errors import DeadlineExceeded, InputTooLarge, ModelUnavailable, NewsumError
 
 log = logging.getLogger("newsum.api")
 
@@ -45,6 +45,8 @@ def from_library(exc: NewsumError) -> ApiError:
         return ApiError(413, exc.code, str(exc))
     if isinstance(exc, ModelUnavailable):
         return ApiError(503, exc.code, str(exc))
+    if isinstance(exc, DeadlineExceeded):
+        return ApiError(504, exc.code, "no brief within the deadline; try again later")
     code = exc.code if exc.code != "error" else "bad_request"
     return ApiError(422, code, str(exc))
 

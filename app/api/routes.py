@@ -74,10 +74,20 @@ async def healthz() -> Health:
 @ops.get(
     "/readyz",
     response_model=Health,
-    responses={503: {"model": Health, "description": "Models not loaded (yet)."}},
+    responses={
+        503: {
+            "model": Health,
+            "description": "Models not loaded (yet), or inference stuck past its deadline.",
+        }
+    },
 )
 async def readyz(svc: Service = Depends(service)) -> Any:
-    """Ready once the default backend's models are loaded."""
+    """Ready once the default backend's models are loaded, and while inference keeps up
+    (not-ready while one inference runs past the request deadline)."""
+    stuck = svc.stuck_for()
+    if svc.ready and stuck > 0:
+        detail = f"inference has run {stuck:.0f} s past the request deadline"
+        return JSONResponse(Health(status="busy", detail=detail).model_dump(), status_code=503)
     if svc.ready:
         return Health(status="ready")
     status = "failed" if svc.load_error else "loading"

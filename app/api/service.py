@@ -20,7 +20,8 @@ from app.api.errors import ApiError, from_library
 from app.api.metrics import Metrics
 from app.api.models import SummarizeRequest
 from app.api.settings import Settings
-from summarizer.errors import ModelUnavailable, NewsumError
+from summarizer.deadline import Deadline
+from summarizer.errors import DeadlineExceeded, ModelUnavailable, NewsumError
 from summarizer.fetch import FetchPolicy, fetch_url
 
 log = logging.getLogger("newsum.api")
@@ -140,6 +141,7 @@ class Service:
         """
         assert self.batcher is not None, "service not started"
         deadline = time.monotonic() + self.settings.request_timeout_s
+        work_deadline = Deadline(deadline)  # checked by the pipeline between stages
         if self.batcher.room() == 0:
             raise self._overloaded()
         try:
@@ -155,7 +157,9 @@ class Service:
             for p in waiting:  # no await in this loop: all are queued or none
                 if self.batcher.room() < len(waiting) - len(futures):
                     raise QueueFull
-                futures += self.batcher.submit(p.backend, p.pipeline, [p.clean], p.max_claims)
+                futures += self.batcher.submit(
+                    p.backend, p.pipeline, [p.clean], p.max_claims, work_deadline
+                )
         except QueueFull:
             for future in futures:
                 future.cancel()
@@ -163,9 +167,13 @@ class Service:
         if futures:
             remaining = max(0.0, deadline - time.monotonic())
             await asyncio.wait(futures, timeout=remaining)
+        if not all(f.done() for f in futures):
+            work_deadline.cancel()  # nobody waits any more: the inference thread stops
         for p, future in zip(waiting, futures):
             if not future.done():
                 future.cancel()
+                p.error = self._timed_out()
+            elif not future.cancelled() and isinstance(future.exception(), DeadlineExceeded):
                 p.error = self._timed_out()
             elif future.cancelled():  # the service is shutting down
                 p.error = ApiError(503, "shutting_down", "the service is stopping; retry later")
@@ -179,6 +187,13 @@ class Service:
                 if p.key:
                     self.cache.put(p.key, p.brief)
         return [p.error or p.brief for p in prepared]
+
+    def stuck_for(self) -> float:
+        """Seconds the running inference has gone past the request deadline (0: none)."""
+        since = self.batcher.busy_since if self.batcher else None
+        if since is None:
+            return 0.0
+        return max(0.0, time.monotonic() - since - self.settings.request_timeout_s)
 
     def _timed_out(self) -> ApiError:
         self.metrics.rejected.labels("timeout").inc()

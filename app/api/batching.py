@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.api.metrics import Metrics
+from app.api.metrics import Metrics, backend_label
 from summarizer.deadline import Deadline
 from summarizer.errors import DeadlineExceeded
 
@@ -173,6 +173,7 @@ class MicroBatcher:
                 self._run_group(backend, pipeline, [c], [cap], [d])[0]
                 for c, cap, d in zip(cleans, caps, deadlines, strict=True)
             ]
-        self.metrics.inference.labels(backend).observe(time.perf_counter() - started)
-        self.metrics.batch_size.labels(backend).observe(len(cleans))
+        label = backend_label(backend)
+        self.metrics.inference.labels(label).observe(time.perf_counter() - started)
+        self.metrics.batch_size.labels(label).observe(len(cleans))
         return results

@@ -208,7 +208,8 @@ class Service:
         )
 
     async def _prepare(self, request: SummarizeRequest) -> Prepared:
-        backend = request.backend or self.settings.backend
+        # one name per backend: case variants must not each build a pipeline and a cache
+        backend = (request.backend or self.settings.backend).strip().lower()
         item = Prepared(backend=backend)
         try:
             item.pipeline = await self.pipeline(backend)

@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     @field_validator("backend", mode="before")
     @classmethod
     def _default_backend(cls, value: object) -> object:
+        if isinstance(value, str):  # one spelling, the one requests are normalised to
+            value = value.strip().lower()
         return value or "extractive"  # the Dockerfile sets "" when no model was baked
 
     @field_validator("model", mode="before")

@@ -1,0 +1,81 @@
+"""Attacks on the HTTP API that once took it down or grew it without bound, each
+reproduced in-process (ASGI, 127.0.0.1 semantics) against a fake pipeline."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+import pytest
+from test_server_load import TEXT, FakePipeline
+
+from app.api import Settings, create_app
+
+
+@pytest.fixture
+def anyio_backend():
+    return "asyncio"
+
+
+@asynccontextmanager
+async def serving(factory, **settings) -> AsyncIterator[tuple[httpx.AsyncClient, object]]:
+    app = create_app(Settings(cache_size=8, **settings), pipeline_factory=factory)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            yield client, app
+
+
+async def ready(client: httpx.AsyncClient) -> None:
+    for _ in range(500):
+        if (await client.get("/readyz")).status_code == 200:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("not ready")
+
+
+# -- /metrics labels ---------------------------------------------------------------------
+
+
+@pytest.mark.anyio
+async def test_made_up_http_methods_do_not_grow_metrics():
+    fake = FakePipeline()
+    async with serving(lambda _b: fake) as (client, _app):
+        await ready(client)
+        await client.request("XWARM", "/v1/summarize")  # the series "other" now exists
+        baseline = len((await client.get("/metrics")).content)
+        for i in range(500):
+            r = await client.request(f"X{i:04d}", "/v1/summarize")
+            assert r.status_code in (404, 405) and "error" in r.json()
+        body = (await client.get("/metrics")).text
+    assert "X0001" not in body and 'method="other"' in body
+    assert len(body) < baseline + 2_000  # a counter's value grows, not its series
+
+
+@pytest.mark.anyio
+async def test_backend_names_are_case_normalised_before_pipelines_and_metrics():
+    fake = FakePipeline()
+    built: list[str] = []
+    lock = threading.Lock()
+
+    def factory(backend):
+        with lock:
+            built.append(backend)
+        return fake
+
+    async with serving(factory) as (client, app):
+        await ready(client)
+        variants = ["extractive", "EXTRACTIVE", "Extractive", " extractive", "eXtRaCtIvE"]
+        for i, name in enumerate(variants * 8):
+            body = {"text": f"{TEXT} Case {i}.", "backend": name.strip()}
+            r = await client.post("/v1/summarize", json=body)
+            assert r.status_code == 200, r.text
+        metrics = (await client.get("/metrics")).text
+    assert built == ["extractive"]
+    assert set(app.state.service._pipelines) == {"extractive"}
+    count = "newsum_inference_seconds_count"
+    series = [line for line in metrics.splitlines() if line.startswith(count)]
+    assert len(series) == 1 and 'backend="extractive"' in series[0]

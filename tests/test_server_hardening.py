@@ -79,3 +79,45 @@ async def test_backend_names_are_case_normalised_before_pipelines_and_metrics():
     count = "newsum_inference_seconds_count"
     series = [line for line in metrics.splitlines() if line.startswith(count)]
     assert len(series) == 1 and 'backend="extractive"' in series[0]
+
+
+# -- URL fetches -------------------------------------------------------------------------
+
+
+@pytest.mark.anyio
+async def test_slow_fetches_run_in_a_small_pool_and_do_not_starve_text_requests():
+    """Attack: waves of URLs whose servers answer too slowly. Each request gets its
+    504, at most ``fetch_workers`` fetch threads exist, and plain text is still served."""
+    fake = FakePipeline()
+    running, most = [0], [0]
+    lock = threading.Lock()
+    release = threading.Event()
+
+    def slow_fetch(url, policy):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        try:
+            release.wait(5)  # a fetch held until its own deadline
+            raise AssertionError("the request gave up long before")
+        finally:
+            with lock:
+                running[0] -= 1
+
+    async with serving(lambda _b: fake, request_timeout_s=0.3, fetch_workers=2) as (client, app):
+        app.state.service.fetch = slow_fetch
+        await ready(client)
+        threads_before = threading.active_count()
+        urls = [
+            client.post("/v1/summarize", json={"url": f"https://slow.example/{i}"})
+            for i in range(20)
+        ]
+        responses = await asyncio.gather(*urls)
+        assert [r.status_code for r in responses] == [504] * 20
+        text = await client.post("/v1/summarize", json={"text": f"{TEXT} Plain."})
+        assert text.status_code == 200  # while the fetch threads are still held
+        assert most[0] <= 2
+        names = [t.name for t in threading.enumerate()]
+        # two fetch threads, the inference thread, one worker for the text's ingest
+        assert threading.active_count() - threads_before <= 4, names
+        release.set()

@@ -38,11 +38,11 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     return out
 
 
-def service(request: Request) -> Service:
+async def service(request: Request) -> Service:  # async: no thread hop per request
     return request.app.state.service
 
 
-def require_key(request: Request) -> None:
+async def require_key(request: Request) -> None:
     """Bearer auth on /v1/* when keys are configured; compared in constant time."""
     keys: list[str] = request.app.state.settings.api_keys
     if not keys:

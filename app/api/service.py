@@ -9,6 +9,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,6 +75,10 @@ class Service:
             max_redirects=settings.fetch_max_redirects,
         )
         self.fetch = fetch_url  # tests may swap in a stub
+        # URL fetches wait on other servers: their own small pool, so that slow pages
+        # cannot take the threads that ingest (and plain-text requests) need
+        self._fetch_pool = ThreadPoolExecutor(settings.fetch_workers, "newsum-fetch")
+        self._fetch_slots: asyncio.Semaphore | None = None
         self.batcher: MicroBatcher | None = None
         self.ready = False
         self.load_error: str | None = None
@@ -101,6 +106,7 @@ class Service:
             self._preload_task.cancel()
         if self.batcher:
             await self.batcher.stop()
+        self._fetch_pool.shutdown(wait=False, cancel_futures=True)
 
     async def _preload(self) -> None:
         try:
@@ -215,7 +221,7 @@ class Service:
             item.pipeline = await self.pipeline(backend)
             kind = request.source_kind
             if kind == "url":
-                page = await run_sync(self.fetch, request.url, self.fetch_policy)
+                page = await self._fetch(request.url)
                 data, html = page.text(), page.html
                 kind = "html" if html else "text"
             else:
@@ -236,6 +242,23 @@ class Service:
         except NewsumError as exc:
             item.error = from_library(exc)
         return item
+
+    async def _fetch(self, url: str) -> Any:
+        """Fetch in the fetch pool. A slot is held until the thread is done (not just
+        until the request gives up), so abandoned fetches cannot pile up behind it."""
+        if self._fetch_slots is None:
+            self._fetch_slots = asyncio.Semaphore(self.settings.fetch_workers)
+        await self._fetch_slots.acquire()
+        loop = asyncio.get_running_loop()
+        slots = self._fetch_slots
+
+        def work() -> Any:
+            try:
+                return self.fetch(url, self.fetch_policy)
+            finally:
+                loop.call_soon_threadsafe(slots.release)
+
+        return await loop.run_in_executor(self._fetch_pool, work)
 
     @staticmethod
     def _ingest(pipeline: Any, data: str | bytes, title: str | None, html: bool) -> Any:

@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     fetch_connect_timeout_s: float = Field(5.0, gt=0, description="Connect timeout of a fetch.")
     fetch_max_bytes: int = Field(5_000_000, gt=0, description="Fetched page size cap.")
     fetch_max_redirects: int = Field(5, ge=0, description="Redirect hops, each re-checked.")
+    fetch_workers: int = Field(4, gt=0, description="URL fetches at once (own thread pool).")
     backend: str = Field("extractive", description="Default backend for requests.")
     model: str | None = Field(None, description="Model dir or hub id for the default backend.")
     preload: bool = Field(True, description="Load the default backend at startup.")

@@ -23,6 +23,11 @@ def serve(
     """Serve POST /v1/summarize and friends (see docs/api.md)."""
     import uvicorn
 
+    from app.api.settings import Settings
+    from app.http_protocol import IMPORT_PATH
+
+    settings = Settings()
+    proxies = settings.trusted_proxies  # X-Forwarded-For only from these (none by default)
     uvicorn.run(
         "app.server:app",
         host=host,
@@ -30,6 +35,10 @@ def serve(
         workers=workers,
         log_level=log_level,
         access_log=False,  # newsum writes its own JSON access log (newsum.access)
-        proxy_headers=True,
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=",".join(proxies) or None,
+        http=IMPORT_PATH,  # header/body read deadlines, connection cap, JSON 400s
+        limit_concurrency=settings.limit_concurrency,
+        timeout_keep_alive=settings.keep_alive_s,  # type: ignore[arg-type]
         timeout_graceful_shutdown=30,
     )

@@ -35,6 +35,13 @@ class Settings(BaseSettings):
     fetch_max_bytes: int = Field(5_000_000, gt=0, description="Fetched page size cap.")
     fetch_max_redirects: int = Field(5, ge=0, description="Redirect hops, each re-checked.")
     fetch_workers: int = Field(4, gt=0, description="URL fetches at once (own thread pool).")
+    header_timeout_s: float = Field(10.0, gt=0, description="Time to send request headers.")
+    body_timeout_s: float = Field(30.0, gt=0, description="Time to send a request body.")
+    limit_concurrency: int = Field(256, gt=0, description="Open connections/tasks; 503 above.")
+    keep_alive_s: float = Field(5.0, gt=0, description="Idle keep-alive connection lifetime.")
+    trusted_proxies: CommaList = Field(
+        default_factory=list, description="Proxy IPs whose X-Forwarded-For is believed."
+    )
     backend: str = Field("extractive", description="Default backend for requests.")
     model: str | None = Field(None, description="Model dir or hub id for the default backend.")
     preload: bool = Field(True, description="Load the default backend at startup.")
@@ -51,7 +58,7 @@ class Settings(BaseSettings):
     def _no_model(cls, value: object) -> object:
         return value or None
 
-    @field_validator("api_keys", "fetch_allowlist", mode="before")
+    @field_validator("api_keys", "fetch_allowlist", "trusted_proxies", mode="before")
     @classmethod
     def _split_commas(cls, value: object) -> object:
         if isinstance(value, str):

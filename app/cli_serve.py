@@ -11,6 +11,17 @@ def register(app: typer.Typer) -> None:
     app.command("serve")(serve)
 
 
+def _loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 def serve(
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.", min=0, max=65535)] = 8000,
@@ -22,11 +33,28 @@ def serve(
 ) -> None:
     """Serve POST /v1/summarize and friends (see docs/api.md)."""
     import uvicorn
+    from pydantic import ValidationError
 
-    from app.api.settings import Settings
+    from app.api.settings import Settings, check_api_keys
+    from app.cli import fail
     from app.http_protocol import IMPORT_PATH
 
-    settings = Settings()
+    try:
+        settings = Settings()
+        check_api_keys(settings.api_keys)
+    except ValidationError as exc:
+        message = exc.errors()[0]["msg"].removeprefix("Value error, ")
+        raise fail(f"bad settings: {message}") from None
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    if not settings.api_keys and not _loopback(host):
+        typer.secho(
+            f"newsum serve: WARNING: NEWSUM_API_KEYS is not set, so /v1/* on {host}:{port} "
+            "answers anyone who can reach it; set keys or bind 127.0.0.1",
+            err=True,
+            fg=typer.colors.RED,
+            bold=True,
+        )
     proxies = settings.trusted_proxies  # X-Forwarded-For only from these (none by default)
     uvicorn.run(
         "app.server:app",

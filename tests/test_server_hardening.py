@@ -121,3 +121,77 @@ async def test_slow_fetches_run_in_a_small_pool_and_do_not_starve_text_requests(
         # two fetch threads, the inference thread, one worker for the text's ingest
         assert threading.active_count() - threads_before <= 4, names
         release.set()
+
+
+# -- batch items one by one --------------------------------------------------------------
+
+
+@pytest.mark.anyio
+async def test_a_bad_batch_item_gets_its_own_error_and_the_others_are_briefed():
+    fake = FakePipeline()
+    bad = [
+        {"text": "a", "html": "<p>b</p>"},  # two sources
+        {"text": 42},  # not a string
+        {"text": TEXT, "colour": "red"},  # unknown field
+        {"text": TEXT, "title": "x" * 1001},  # over-long title
+        "just a string",  # not an object
+    ]
+    items = [{"text": f"{TEXT} First."}, *bad, {"text": f"{TEXT} Last.", "with_source": "true"}]
+    async with serving(lambda _b: fake) as (client, _app):
+        await ready(client)
+        r = await client.post("/v1/summarize/batch", json={"items": items})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert (body["succeeded"], body["failed"]) == (2, 5)
+    results = body["results"]
+    assert [r["index"] for r in results] == list(range(7))
+    assert "brief" in results[0] and "brief" in results[6]
+    for result in results[1:6]:
+        assert result["error"]["code"] == "invalid_request", result
+    assert "exactly one of" in results[1]["error"]["message"]
+    assert "title" in results[4]["error"]["message"]
+
+
+# -- API keys ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", [" ", ",", " , ,"])
+def test_a_set_but_blank_key_list_refuses_to_start(monkeypatch, value):
+    from pydantic import ValidationError
+
+    monkeypatch.setenv("NEWSUM_API_KEYS", value)
+    with pytest.raises(ValidationError, match="holds no key"):
+        Settings()
+
+
+def test_unset_or_empty_keys_mean_no_auth(monkeypatch):
+    monkeypatch.setenv("NEWSUM_API_KEYS", "")
+    assert Settings().api_keys == []
+
+
+def test_keys_a_client_cannot_send_refuse_to_start_without_echoing_them():
+    with pytest.raises(ValueError, match="key 2") as caught:
+        create_app(Settings(api_keys=["ascii-key", "clé-secrète"]))
+    assert "secr" not in str(caught.value)
+
+
+def test_serve_warns_loudly_when_auth_is_off_on_a_public_interface(monkeypatch):
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from app.cli import build_app
+
+    calls = []
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: calls.append(k))
+    monkeypatch.delenv("NEWSUM_API_KEYS", raising=False)
+    runner = CliRunner()
+    result = runner.invoke(build_app(), ["serve", "--host", "0.0.0.0"])
+    assert result.exit_code == 0, result.output
+    assert "WARNING" in result.output and "NEWSUM_API_KEYS" in result.output
+    assert calls and calls[0]["proxy_headers"] is False  # no X-Forwarded-For by default
+    quiet = runner.invoke(build_app(), ["serve", "--host", "127.0.0.1"])
+    assert quiet.exit_code == 0 and "WARNING" not in quiet.output
+    monkeypatch.setenv("NEWSUM_API_KEYS", ",")
+    refused = runner.invoke(build_app(), ["serve"])
+    assert refused.exit_code == 2 and "holds no key" in refused.output
+    assert len(calls) == 2

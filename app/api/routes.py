@@ -7,8 +7,9 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
+from pydantic import ValidationError
 
-from app.api.errors import ApiError, ErrorResponse
+from app.api.errors import ApiError, ErrorResponse, validation_message
 from app.api.models import BatchRequest, BatchResponse, Health, SummarizeRequest
 from app.api.service import Service
 from summarizer.render import render, to_json
@@ -149,9 +150,12 @@ async def summarize_batch(body: BatchRequest, svc: Service = Depends(service)) -
             "batch_too_large",
             f"batch has {len(body.items)} items; the limit is {limit} (NEWSUM_MAX_BATCH_ITEMS)",
         )
-    outcomes = await svc.summarize(body.items)
+    items = [_batch_item(raw) for raw in body.items]
+    valid = [item for item in items if isinstance(item, SummarizeRequest)]
+    briefed = iter(await svc.summarize(valid) if valid else [])
+    outcomes = [item if isinstance(item, ApiError) else next(briefed) for item in items]
     results = []
-    for i, (item, outcome) in enumerate(zip(body.items, outcomes)):
+    for i, (item, outcome) in enumerate(zip(items, outcomes)):
         if isinstance(outcome, ApiError):
             results.append(
                 {"index": i, "error": {"code": outcome.code, "message": outcome.message}}
@@ -163,6 +167,16 @@ async def summarize_batch(body: BatchRequest, svc: Service = Depends(service)) -
             results.append({"index": i, "brief": outcome.model_dump(mode="json", exclude=exclude)})
     failed = sum("error" in r for r in results)
     return JSONResponse({"results": results, "succeeded": len(results) - failed, "failed": failed})
+
+
+def _batch_item(raw: Any) -> SummarizeRequest | ApiError:
+    """One batch item validated alone: the request, or this item's own 422 error."""
+    if isinstance(raw, SummarizeRequest):
+        return raw
+    try:
+        return SummarizeRequest.model_validate(raw)
+    except ValidationError as exc:
+        return ApiError(422, "invalid_request", validation_message(exc))
 
 
 def _shaped(brief: StructuredSummary, with_source: bool) -> StructuredSummary:

@@ -77,7 +77,7 @@ class Service:
         self.fetch = fetch_url  # tests may swap in a stub
         # URL fetches wait on other servers: their own small pool, so that slow pages
         # cannot take the threads that ingest (and plain-text requests) need
-        self._fetch_pool = ThreadPoolExecutor(settings.fetch_workers, "newsum-fetch")
+        self._fetch_pool: ThreadPoolExecutor | None = None  # made by start(), per lifespan
         self._fetch_slots: asyncio.Semaphore | None = None
         self.batcher: MicroBatcher | None = None
         self.ready = False
@@ -96,6 +96,8 @@ class Service:
             queue_max=s.queue_max,
         )
         self.batcher.start()
+        self._fetch_pool = ThreadPoolExecutor(s.fetch_workers, "newsum-fetch")
+        self._fetch_slots = asyncio.Semaphore(s.fetch_workers)
         if s.preload:
             self._preload_task = asyncio.create_task(self._preload())
         else:
@@ -106,7 +108,8 @@ class Service:
             self._preload_task.cancel()
         if self.batcher:
             await self.batcher.stop()
-        self._fetch_pool.shutdown(wait=False, cancel_futures=True)
+        if self._fetch_pool:
+            self._fetch_pool.shutdown(wait=False, cancel_futures=True)
 
     async def _preload(self) -> None:
         try:
@@ -246,11 +249,10 @@ class Service:
     async def _fetch(self, url: str) -> Any:
         """Fetch in the fetch pool. A slot is held until the thread is done (not just
         until the request gives up), so abandoned fetches cannot pile up behind it."""
-        if self._fetch_slots is None:
-            self._fetch_slots = asyncio.Semaphore(self.settings.fetch_workers)
-        await self._fetch_slots.acquire()
+        assert self._fetch_pool is not None and self._fetch_slots is not None, "not started"
+        slots, pool = self._fetch_slots, self._fetch_pool
+        await slots.acquire()
         loop = asyncio.get_running_loop()
-        slots = self._fetch_slots
 
         def work() -> Any:
             try:
@@ -258,7 +260,7 @@ class Service:
             finally:
                 loop.call_soon_threadsafe(slots.release)
 
-        return await loop.run_in_executor(self._fetch_pool, work)
+        return await loop.run_in_executor(pool, work)
 
     @staticmethod
     def _ingest(pipeline: Any, data: str | bytes, title: str | None, html: bool) -> Any:

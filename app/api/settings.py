@@ -64,3 +64,24 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
+
+    @field_validator("api_keys", mode="before")
+    @classmethod
+    def _keys_or_nothing(cls, value: object) -> object:
+        """A value that holds no key (" ", ",") is a mistake, not a way to turn auth off:
+        it once did so silently. Unset or empty ("") means no auth. (Defined after the
+        comma splitter: pydantic runs "before" validators last-defined first.)"""
+        if isinstance(value, str) and value and not value.replace(",", "").strip():
+            raise ValueError("NEWSUM_API_KEYS is set but holds no key; unset it for no auth")
+        return value
+
+
+def check_api_keys(keys: list[str]) -> None:
+    """Refuse keys a client cannot send: HTTP headers carry ASCII, so a non-ASCII key
+    never matches. The message does not repeat the keys (it reaches logs)."""
+    for n, key in enumerate(keys, 1):
+        if not (key.isascii() and key.isprintable()) or " " in key:
+            raise ValueError(
+                f"NEWSUM_API_KEYS: key {n} has characters a client cannot send in a header; "
+                "use printable ASCII without spaces"
+            )

@@ -19,6 +19,7 @@ from summarizer.generate.extractive import ExtractiveGenerator
 from summarizer.ingest import DEFAULT_MAX_CHARS, CleanText, ingest
 from summarizer.postprocess import Extraction, extract
 from summarizer.schema import Meta, StructuredSummary
+from summarizer.text_hygiene import clean_generated
 
 
 class Pipeline:
@@ -124,6 +125,8 @@ class Pipeline:
         cap = max_claims or self.max_claims
         extraction = extract(article.doc, max_claims=cap, max_actors=self.max_actors)
         warnings = list(draft.warnings)
+        headline, summary, notes = clean_generated(draft.headline, draft.summary)
+        warnings += notes
         if draft.items:
             extraction, note = merge_items(extraction, draft.items, max_claims=cap)
             if note:
@@ -133,8 +136,8 @@ class Pipeline:
                 f"article language looks like {clean.language!r}; extraction is tuned for English"
             )
         return StructuredSummary(
-            headline=draft.headline,
-            summary=draft.summary,
+            headline=headline,
+            summary=summary,
             key_actors=extraction.key_actors,
             claims=extraction.claims,
             denials=extraction.denials,

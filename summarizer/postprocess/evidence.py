@@ -51,15 +51,15 @@ def span_ents(span: Span) -> list[Span]:
     """``span.ents`` by binary search: spaCy walks every entity of the Doc on each call."""
     doc = span.doc
     cached = doc.user_data.get(_ENTS_KEY)
-    if cached is None or cached[0] != len(doc):
-        ents = list(doc.ents)
-        cached = doc.user_data[_ENTS_KEY] = (len(doc), ents, [e.start for e in ents])
+    if cached is None or cached[0] != len(doc):  # plain tuples: user_data may be pickled
+        ents = [(e.start, e.end, e.label_) for e in doc.ents]
+        cached = doc.user_data[_ENTS_KEY] = (len(doc), ents, [e[0] for e in ents])
     _, ents, starts = cached
     out = []
-    for ent in ents[bisect_left(starts, span.start) :]:
-        if ent.end > span.end:
+    for start, end, label in ents[bisect_left(starts, span.start) :]:
+        if end > span.end:
             break
-        out.append(ent)
+        out.append(Span(doc, start, end, label=label))
     return out
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
@@ -55,6 +56,7 @@ def serve(
             fg=typer.colors.RED,
             bold=True,
         )
+    os.environ["NEWSUM_BIND_HOST"] = host  # app.server: this command did the warning
     proxies = settings.trusted_proxies  # X-Forwarded-For only from these (none by default)
     uvicorn.run(
         "app.server:app",

@@ -184,6 +184,7 @@ def test_serve_warns_loudly_when_auth_is_off_on_a_public_interface(monkeypatch):
     calls = []
     monkeypatch.setattr(uvicorn, "run", lambda *a, **k: calls.append(k))
     monkeypatch.delenv("NEWSUM_API_KEYS", raising=False)
+    monkeypatch.setenv("NEWSUM_BIND_HOST", "")  # serve sets it; restored after the test
     runner = CliRunner()
     result = runner.invoke(build_app(), ["serve", "--host", "0.0.0.0"])
     assert result.exit_code == 0, result.output
@@ -195,3 +196,15 @@ def test_serve_warns_loudly_when_auth_is_off_on_a_public_interface(monkeypatch):
     refused = runner.invoke(build_app(), ["serve"])
     assert refused.exit_code == 2 and "holds no key" in refused.output
     assert len(calls) == 2
+
+
+def test_the_asgi_entry_point_warns_when_auth_is_off(monkeypatch, caplog):
+    from app import server
+
+    monkeypatch.delenv("NEWSUM_BIND_HOST", raising=False)
+    with caplog.at_level("WARNING", logger="newsum.api"):
+        server.warn_if_open(Settings())
+        server.warn_if_open(Settings(api_keys=["k"]))
+    assert [r.getMessage() for r in caplog.records].count(
+        "NEWSUM_API_KEYS is not set: /v1/* answers anyone who can reach this server"
+    ) == 1

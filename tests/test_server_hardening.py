@@ -202,6 +202,7 @@ def test_the_asgi_entry_point_warns_when_auth_is_off(monkeypatch, caplog):
     from app import server
 
     monkeypatch.delenv("NEWSUM_BIND_HOST", raising=False)
+    caplog.clear()  # the import itself may have warned already
     with caplog.at_level("WARNING", logger="newsum.api"):
         server.warn_if_open(Settings())
         server.warn_if_open(Settings(api_keys=["k"]))

@@ -54,5 +54,7 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
     CMD ["python", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4).status != 200)"]
 
 # One worker per container: scale with replicas (each worker loads its own models).
-ENTRYPOINT ["uvicorn", "app.server:app", "--host", "0.0.0.0", "--port", "8000", "--no-access-log", "--proxy-headers"]
+# The guarded protocol adds header/body read deadlines and the connection cap (NEWSUM_*).
+# X-Forwarded-For is believed only from FORWARDED_ALLOW_IPS (uvicorn's; default 127.0.0.1).
+ENTRYPOINT ["uvicorn", "app.server:app", "--host", "0.0.0.0", "--port", "8000", "--no-access-log", "--proxy-headers", "--http", "app.http_protocol:GuardedH11Protocol"]
 CMD ["--workers", "1"]

@@ -42,9 +42,24 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> typer.Exit:
     return typer.Exit(code)
 
 
+def read_stdin(max_chars: int) -> bytes:
+    """stdin up to the most any article may take (HTML at its size factor): reading it all
+    first let an endless stream fill memory before the size check."""
+    from summarizer.errors import InputError
+    from summarizer.ingest import BYTES_PER_CHAR, HTML_FACTOR
+
+    limit = BYTES_PER_CHAR * HTML_FACTOR * max_chars
+    data = sys.stdin.buffer.read(limit + 1)
+    if len(data) > limit:
+        raise InputError(f"stdin is over the limit of {limit:,} bytes")
+    return data
+
+
 def _read_input(path: str) -> tuple[bytes, bool | None]:
     if path == "-":
-        return sys.stdin.buffer.read(), None
+        from summarizer.ingest import DEFAULT_MAX_CHARS
+
+        return read_stdin(DEFAULT_MAX_CHARS), None
     from summarizer.ingest import read_bytes
 
     return read_bytes(path)
@@ -91,7 +106,8 @@ def summarize(
     for path in paths:
         try:
             if path == "-":
-                clean = ingest(sys.stdin.buffer.read(), title=title, max_chars=pipeline.max_chars)
+                data = read_stdin(pipeline.max_chars)
+                clean = ingest(data, title=title, max_chars=pipeline.max_chars)
             else:
                 clean = read_path(path, title=title, max_chars=pipeline.max_chars)
             brief = pipeline.summarize_clean([clean], with_source=with_source)[0]

@@ -77,6 +77,9 @@ def batch(
         counts = run_batch(job)
     except (BadArguments, RayUnavailable) as exc:
         raise fail(str(exc)) from None
+    except OSError as exc:  # a read-only or full disk: one line, nothing half-written
+        where = f" {exc.filename}" if exc.filename else ""
+        raise fail(f"cannot write{where}: {exc.strerror or exc}") from None
     except KeyboardInterrupt:  # what was written is whole and fsynced
         typer.echo("newsum batch: interrupted; rerun with --resume to continue", err=True)
         raise typer.Exit(EXIT_INTERRUPTED) from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 
 from app.api import Settings, create_app
@@ -27,5 +28,15 @@ def configure_logging(level: str = "INFO") -> None:
     api.setLevel(level)
 
 
+def warn_if_open(settings: Settings) -> None:
+    """Started by uvicorn directly (the Docker image binds 0.0.0.0) without keys: say so
+    loudly. ``newsum serve`` knows its host and warns itself (NEWSUM_BIND_HOST)."""
+    if not settings.api_keys and "NEWSUM_BIND_HOST" not in os.environ:
+        logging.getLogger("newsum.api").warning(
+            "NEWSUM_API_KEYS is not set: /v1/* answers anyone who can reach this server"
+        )
+
+
 configure_logging()
 app = create_app()
+warn_if_open(app.state.settings)

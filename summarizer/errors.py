@@ -31,3 +31,13 @@ class FetchError(InputError):
     """A URL could not be fetched or is not allowed."""
 
     code = "fetch_failed"
+
+
+class DeadlineExceeded(NewsumError):
+    """The caller's deadline passed (or it stopped waiting); the work was abandoned."""
+
+    code = "timeout"
+
+    def __init__(self, stage: str = "work"):
+        self.stage = stage
+        super().__init__(f"deadline passed before {stage}; the work was stopped")

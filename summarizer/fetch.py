@@ -10,8 +10,12 @@ cloud metadata service. So, for every hop (redirects are followed by hand):
 - the connection goes to the address that was checked (Host header and TLS SNI keep
   the name), so a DNS answer that changes between check and connect cannot slip by.
 
-Only HTML and plain text are accepted, with a byte cap, connect/read timeouts and an
-overall deadline. Every refusal raises FetchError before any byte leaves the machine.
+Only HTML and plain text are accepted, with a byte cap, connect/read timeouts and one
+wall-clock deadline over connect, headers and body: every socket operation waits at
+most until that deadline, so a server that drips a byte every few seconds cannot hold
+the thread (it once held threads for minutes). Every refusal raises FetchError before
+any byte leaves the machine, and never names the address a host resolved to (that
+would make the service a DNS oracle for the internal network).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
+import httpcore
 import httpx
 
 from summarizer.errors import FetchError
@@ -45,6 +50,10 @@ METADATA_HOSTS = frozenset(
         "instance-data.ec2.internal",
     }
 )
+# Forms that embed an IPv4 address: judged by the address they embed.
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+# IETF protocol assignments (192.0.0.8 and others count as global in Python 3.11).
+IETF_PROTOCOL = ipaddress.ip_network("192.0.0.0/24")
 # Metadata addresses that the ``is_global`` test alone would not catch everywhere.
 METADATA_ADDRESSES = frozenset(
     ipaddress.ip_address(a)
@@ -56,7 +65,9 @@ USER_AGENT = "newsum/0.1 (+https://newsum.invalid; article fetcher)"
 
 @dataclass(frozen=True)
 class FetchPolicy:
-    """What a fetch may do. ``allowlist`` holds host names, IP addresses or CIDR networks."""
+    """What a fetch may do. ``allowlist`` holds host names, IP addresses or CIDR networks,
+    each optionally limited to one port (``intranet.example:8080``, ``10.0.0.5:443``,
+    ``[fd00::1]:8443``, ``10.0.0.0/8:443``)."""
 
     allowlist: Sequence[str] = ()
     timeout_s: float = 10.0
@@ -64,19 +75,24 @@ class FetchPolicy:
     max_bytes: int = 5_000_000
     max_redirects: int = 5
     user_agent: str = USER_AGENT
-    _hosts: frozenset[str] = field(init=False, repr=False, compare=False)
-    _networks: tuple[Network, ...] = field(init=False, repr=False, compare=False)
+    _hosts: frozenset[tuple[str, int | None]] = field(init=False, repr=False, compare=False)
+    _networks: tuple[tuple[Network, int | None], ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         hosts, networks = parse_allowlist(self.allowlist)
         object.__setattr__(self, "_hosts", hosts)
         object.__setattr__(self, "_networks", networks)
 
-    def host_allowed(self, host: str) -> bool:
-        return host.lower().rstrip(".") in self._hosts
+    def host_allowed(self, host: str, port: int | None = None) -> bool:
+        name = host.lower().rstrip(".")
+        return (name, None) in self._hosts or (port is not None and (name, port) in self._hosts)
 
-    def address_allowed(self, address: IPAddress) -> bool:
-        return any(address in net for net in self._networks if net.version == address.version)
+    def address_allowed(self, address: IPAddress, port: int | None = None) -> bool:
+        return any(
+            address in net and (only is None or only == port)
+            for net, only in self._networks
+            if net.version == address.version
+        )
 
 
 @dataclass
@@ -99,27 +115,52 @@ class FetchedPage:
         return self.content
 
 
-def parse_allowlist(entries: Iterable[str]) -> tuple[frozenset[str], tuple[Network, ...]]:
-    """Split allowlist entries into host names and networks (a bare IP is a /32 or /128)."""
-    hosts: set[str] = set()
-    networks: list[Network] = []
+def _split_port(entry: str) -> tuple[str, int | None]:
+    """``name:8080`` -> (name, 8080); IPv6 takes a port only in brackets (``[::1]:8080``)."""
+    if entry.startswith("["):
+        inside, _, rest = entry[1:].partition("]")
+        port = rest[1:] if rest.startswith(":") else ""
+        return inside, int(port) if port.isdigit() else None
+    head, sep, tail = entry.rpartition(":")
+    if sep and tail.isdigit() and ":" not in head:
+        return head, int(tail)
+    return entry, None
+
+
+def parse_allowlist(
+    entries: Iterable[str],
+) -> tuple[frozenset[tuple[str, int | None]], tuple[tuple[Network, int | None], ...]]:
+    """Split allowlist entries into (host name, port) and (network, port) pairs (a bare IP
+    is a /32 or /128; port None: any port)."""
+    hosts: set[tuple[str, int | None]] = set()
+    networks: list[tuple[Network, int | None]] = []
     for raw in entries:
         entry = raw.strip()
         if not entry:
             continue
+        name, port = _split_port(entry)
         try:
-            networks.append(ipaddress.ip_network(entry.strip("[]"), strict=False))
+            networks.append((ipaddress.ip_network(name, strict=False), port))
         except ValueError:
-            hosts.add(entry.lower().rstrip("."))
+            hosts.add((name.lower().rstrip("."), port))
     return frozenset(hosts), tuple(networks)
 
 
 def is_public(address: IPAddress) -> bool:
-    """True only for globally routable unicast addresses that are not metadata services."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped
+    """True only for globally routable unicast addresses that are not metadata services.
+
+    IPv6 forms that carry an IPv4 address (mapped, 6to4 ``2002::/16``, NAT64
+    ``64:ff9b::/96``) are judged by the address they carry.
+    """
+    if isinstance(address, ipaddress.IPv6Address):
+        embedded = address.ipv4_mapped or address.sixtofour
+        if embedded is None and address in NAT64:
+            embedded = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+        if embedded is not None:
+            address = embedded
     return not (
         address in METADATA_ADDRESSES
+        or (address.version == 4 and address in IETF_PROTOCOL)
         or not address.is_global
         or address.is_multicast
         or address.is_loopback
@@ -156,7 +197,7 @@ def check_url(url: str, policy: FetchPolicy, resolver: Resolver = system_resolve
     if parsed.userinfo:
         raise FetchError("URLs with credentials are not fetched")
     port = parsed.port or (443 if parsed.scheme == "https" else 80)
-    host_allowed = policy.host_allowed(host)
+    host_allowed = policy.host_allowed(host, port)
     if host in METADATA_HOSTS and not host_allowed:
         raise FetchError(f"refusing to fetch {host!r}: cloud metadata host")
 
@@ -170,9 +211,11 @@ def check_url(url: str, policy: FetchPolicy, resolver: Resolver = system_resolve
     addresses = []
     for raw in raw_addresses:
         address = ipaddress.ip_address(raw.split("%", 1)[0])
-        if not (host_allowed or policy.address_allowed(address) or is_public(address)):
+        if not (host_allowed or policy.address_allowed(address, port) or is_public(address)):
+            # the resolved address is not named: that would answer DNS questions about
+            # the internal network for whoever asks
             raise FetchError(
-                f"refusing to fetch {host!r}: it resolves to a non-public address ({address}); "
+                f"refusing to fetch {host!r}: it resolves to a non-public address; "
                 "add it to NEWSUM_FETCH_ALLOWLIST if this is intended"
             )
         addresses.append(address)
@@ -189,6 +232,58 @@ def _media_type(header: str) -> tuple[str, str | None]:
     return parts[0].lower(), charset
 
 
+class _DeadlineStream(httpcore.NetworkStream):
+    """A socket whose every wait ends at the fetch's deadline (read timeouts alone reset
+    with each byte, so a drip of one byte every few seconds never trips them)."""
+
+    def __init__(self, stream: httpcore.NetworkStream, deadline: float):
+        self._stream, self._deadline = stream, deadline
+
+    def _left(self, timeout: float | None, error: type[Exception]) -> float:
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise error("the fetch deadline passed")
+        return left if timeout is None else min(timeout, left)
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, self._left(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, self._left(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(self, ssl_context, server_hostname=None, timeout=None) -> httpcore.NetworkStream:
+        left = self._left(timeout, httpcore.ConnectTimeout)
+        tls = self._stream.start_tls(ssl_context, server_hostname, left)
+        return _DeadlineStream(tls, self._deadline)
+
+    def get_extra_info(self, info: str):
+        return self._stream.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.SyncBackend):
+    """Plain sockets, each wrapped in a _DeadlineStream; connecting is bounded too."""
+
+    def __init__(self, deadline: float):
+        self.deadline = deadline
+
+    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise httpcore.ConnectTimeout("the fetch deadline passed")
+        timeout = left if timeout is None else min(timeout, left)
+        stream = super().connect_tcp(host, port, timeout, local_address, socket_options)
+        return _DeadlineStream(stream, self.deadline)
+
+
+def _deadline_transport(deadline: float) -> httpx.HTTPTransport:
+    transport = httpx.HTTPTransport(trust_env=False)
+    transport._pool._network_backend = _DeadlineBackend(deadline)  # no public hook in httpx
+    return transport
+
+
 def fetch_url(
     url: str,
     policy: FetchPolicy | None = None,
@@ -200,6 +295,7 @@ def fetch_url(
     policy = policy or FetchPolicy()
     deadline = time.monotonic() + policy.timeout_s
     timeout = httpx.Timeout(policy.timeout_s, connect=policy.connect_timeout_s)
+    transport = transport or _deadline_transport(deadline)
     with httpx.Client(
         timeout=timeout, follow_redirects=False, transport=transport, trust_env=False
     ) as client:

@@ -12,12 +12,14 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from summarizer import analyse
+from summarizer.deadline import Deadline
 from summarizer.faithfulness import check_draft
 from summarizer.generate import Article, Draft, Generator, get_generator
 from summarizer.generate.extractive import ExtractiveGenerator
 from summarizer.ingest import DEFAULT_MAX_CHARS, CleanText, ingest
 from summarizer.postprocess import Extraction, extract
 from summarizer.schema import Meta, StructuredSummary
+from summarizer.text_hygiene import clean_generated
 
 
 class Pipeline:
@@ -73,15 +75,20 @@ class Pipeline:
         with_source: bool = False,
         started: float | None = None,
         max_claims: int | Sequence[int | None] | None = None,
+        deadline: Deadline | None = None,
     ) -> list[StructuredSummary]:
         """Brief already-ingested articles as one batch (nlp.pipe, batched generation).
 
         ``max_claims`` overrides the pipeline's cap on claims: one for all, or one per
-        item (None: the pipeline's).
+        item (None: the pipeline's). ``deadline`` is checked between stages; once it has
+        passed, DeadlineExceeded stops the work (the caller has stopped waiting).
         """
         started = time.perf_counter() if started is None else started
+        check = deadline.check if deadline is not None else lambda _stage: None
+        check("parsing")
         docs = list(analyse.parse_many([c.text for c in items]))
         articles = [Article(text=c.text, doc=d, title=c.title) for c, d in zip(items, docs)]
+        check("generation")
         drafts = self.generator.generate(articles)
         if not self.generator.extractive:
             drafts = [self._guard(article, draft) for article, draft in zip(articles, drafts)]
@@ -89,6 +96,7 @@ class Pipeline:
         caps = list(max_claims) if isinstance(max_claims, Sequence) else [max_claims] * len(items)
         briefs = []
         for clean, article, draft, cap in zip(items, articles, drafts, caps, strict=True):
+            check("post-processing")
             t0 = time.perf_counter()
             brief = self._assemble(clean, article, draft, with_source, cap)
             brief.meta.elapsed_ms = round(per_item + (time.perf_counter() - t0) * 1000, 1)
@@ -117,6 +125,8 @@ class Pipeline:
         cap = max_claims or self.max_claims
         extraction = extract(article.doc, max_claims=cap, max_actors=self.max_actors)
         warnings = list(draft.warnings)
+        headline, summary, notes = clean_generated(draft.headline, draft.summary)
+        warnings += notes
         if draft.items:
             extraction, note = merge_items(extraction, draft.items, max_claims=cap)
             if note:
@@ -126,8 +136,8 @@ class Pipeline:
                 f"article language looks like {clean.language!r}; extraction is tuned for English"
             )
         return StructuredSummary(
-            headline=draft.headline,
-            summary=draft.summary,
+            headline=headline,
+            summary=summary,
             key_actors=extraction.key_actors,
             claims=extraction.claims,
             denials=extraction.denials,

@@ -84,6 +84,8 @@ def test_uvicorn_entrypoint_serves_the_app_on_all_interfaces(steps):
     assert argv[argv.index("--host") + 1] == "0.0.0.0"
     assert argv[argv.index("--port") + 1] == "8000"
     assert "8000" in args_of(steps, "EXPOSE")
+    # read deadlines and the connection cap live in the protocol (issue 14)
+    assert argv[argv.index("--http") + 1] == "app.http_protocol:GuardedH11Protocol"
 
 
 def test_copied_paths_exist_and_dockerignore_keeps_the_context_small(steps):

@@ -25,20 +25,27 @@ TEXT = "The harbour board met on Monday. It approved the new quay. Work starts i
 class FakePipeline:
     """Ingests for real; 'infers' by sleeping, recording each batch it was given."""
 
-    def __init__(self, delay: float = 0.0, fail_when: str | None = None):
+    def __init__(self, delay: float = 0.0, fail_when: str | None = None, checks: bool = True):
         self.delay = delay
         self.fail_when = fail_when
+        self.checks = checks  # False: ignores its deadline (work that cannot be stopped)
         self.batches: list[int] = []
+        self.abandoned: list[float] = []  # seconds worked before a deadline stopped it
         self.generator = SimpleNamespace(model=None)
         self.lock = threading.Lock()
 
     def ingest(self, data, title=None, *, html=None):
         return ingest(data, title=title, html=html)
 
-    def summarize_clean(self, items, *, with_source=False):
+    def summarize_clean(self, items, *, with_source=False, deadline=None):
         with self.lock:
             self.batches.append(len(items))
-        time.sleep(self.delay)
+        started = time.monotonic()
+        while time.monotonic() - started < self.delay:  # stages, with a check after each
+            time.sleep(min(0.02, self.delay))
+            if self.checks and deadline is not None and deadline.passed:
+                self.abandoned.append(time.monotonic() - started)
+                deadline.check("the next stage")
         if self.fail_when and any(self.fail_when in c.text for c in items):
             raise RuntimeError("boom")
         return [self._brief(c, with_source) for c in items]
@@ -185,3 +192,43 @@ def test_settings_read_comma_lists_and_limits_from_the_environment(monkeypatch):
     s = Settings()
     assert s.fetch_allowlist == ["127.0.0.1", "intranet.example", "10.0.0.0/8"]
     assert s.max_body_bytes == 2048 and s.backend == "extractive" and s.api_keys == []
+
+
+@pytest.mark.anyio
+async def test_timed_out_work_is_abandoned_and_does_not_block_the_next_request():
+    """Attack: an article that keeps the single inference thread busy far past the
+    deadline. The work must stop at its next check, so the next request is served."""
+    fake = FakePipeline(delay=30.0)
+    async with serving(fake, request_timeout_s=0.3, batch_max_size=1) as client:
+        r = await post(client, 1)
+        assert r.status_code == 504 and r.json()["error"]["code"] == "timeout"
+        for _ in range(200):  # the thread notices the cancelled deadline within a stage
+            if fake.abandoned:
+                break
+            await asyncio.sleep(0.01)
+        assert fake.abandoned and fake.abandoned[0] < fake.delay
+        fake.delay = 0.0
+        r = await post(client, 2)
+        assert r.status_code == 200
+
+
+@pytest.mark.anyio
+async def test_readyz_is_503_while_inference_is_stuck_past_its_deadline():
+    """Work that cannot be stopped (checks=False) holds the thread: /readyz must say so
+    instead of 200, and recover once the thread is free."""
+    fake = FakePipeline(delay=1.0, checks=False)
+    async with serving(fake, request_timeout_s=0.2, batch_max_size=1) as client:
+        for _ in range(300):  # the (fake) preload finishes
+            if (await client.get("/readyz")).status_code == 200:
+                break
+            await asyncio.sleep(0.01)
+        assert (await client.get("/readyz")).status_code == 200
+        assert (await post(client, 1)).status_code == 504
+        await asyncio.sleep(0.1)  # now > 0.2 s into a 1 s inference
+        r = await client.get("/readyz")
+        assert r.status_code == 503 and r.json()["status"] == "busy", r.text
+        for _ in range(300):
+            if (await client.get("/readyz")).status_code == 200:
+                break
+            await asyncio.sleep(0.01)
+        assert (await client.get("/readyz")).status_code == 200

@@ -503,6 +503,8 @@ def test_a_brief_too_big_for_slack_is_clipped_to_valid_block_kit(bot: str, web: 
         for i, name in enumerate(names[:8])
     ]
     sentences += [f"{name} denied that the harbour would close." for name in names]
+    # denials are capped (32) like claims: next steps make up the rest
+    sentences += [f"{name} will inspect the rail depot on Friday." for name in names[8:32]]
     article = "\n\n".join(sentences)
 
     direct = httpx.post(
@@ -512,7 +514,8 @@ def test_a_brief_too_big_for_slack_is_clipped_to_valid_block_kit(bot: str, web: 
         timeout=60,
     ).json()
     # One block per item would pass 50 blocks; one field per statement would pass 2,000 chars.
-    assert len([*direct["key_actors"], *direct["claims"], *direct["denials"]]) > 50
+    items = [*direct["key_actors"], *direct["claims"], *direct["denials"], *direct["next_steps"]]
+    assert len(items) > 50
     assert max(len(c["statement"]) for c in direct["claims"]) > 2000
 
     response_url = web.response_url()

@@ -17,7 +17,7 @@ from app.api.metrics import Metrics
 from app.api.middleware import ServiceMiddleware
 from app.api.routes import ops, v1
 from app.api.service import PipelineFactory, Service
-from app.api.settings import Settings
+from app.api.settings import Settings, check_api_keys
 
 __all__ = ["Settings", "create_app"]
 
@@ -31,6 +31,7 @@ def create_app(
     by default it builds and loads ``summarizer.pipeline.Pipeline``.
     """
     settings = settings or Settings()
+    check_api_keys(settings.api_keys)
     metrics = Metrics()
     svc = Service(settings, metrics, pipeline_factory)
 

@@ -18,7 +18,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.api.metrics import Metrics
+from app.api.metrics import Metrics, backend_label
+from summarizer.deadline import Deadline
+from summarizer.errors import DeadlineExceeded
 
 log = logging.getLogger("newsum.api")
 
@@ -34,6 +36,7 @@ class Job:
     clean: Any  # summarizer.ingest.CleanText
     future: asyncio.Future = field(repr=False)
     max_claims: int | None = None  # the request's cap on claims (None: the pipeline's)
+    deadline: Deadline | None = None  # the request's; cancelled when it stops waiting
 
 
 class MicroBatcher:
@@ -52,6 +55,7 @@ class MicroBatcher:
         self._arrived = asyncio.Event()
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsum-infer")
         self._task: asyncio.Task | None = None
+        self.busy_since: float | None = None  # monotonic start of the running inference
 
     # -- lifecycle -------------------------------------------------------------------
     def start(self) -> None:
@@ -73,7 +77,12 @@ class MicroBatcher:
         return self.queue.maxsize - self.queue.qsize()
 
     def submit(
-        self, backend: str, pipeline: Any, cleans: list[Any], max_claims: int | None = None
+        self,
+        backend: str,
+        pipeline: Any,
+        cleans: list[Any],
+        max_claims: int | None = None,
+        deadline: Deadline | None = None,
     ) -> list[asyncio.Future]:
         """Queue all of cleans or none of them (QueueFull); never awaits, so it is atomic."""
         if len(cleans) > self.room():
@@ -81,7 +90,7 @@ class MicroBatcher:
         loop = asyncio.get_running_loop()
         futures = []
         for clean in cleans:
-            job = Job(backend, pipeline, clean, loop.create_future(), max_claims)
+            job = Job(backend, pipeline, clean, loop.create_future(), max_claims, deadline)
             self.queue.put_nowait(job)
             futures.append(job.future)
         self.metrics.queue_depth.set(self.queue.qsize())
@@ -108,10 +117,13 @@ class MicroBatcher:
             live = [job for job in batch if not job.future.done()]  # timed out while waiting
             if not live:
                 continue
+            self.busy_since = time.monotonic()
             try:
                 outcomes = await loop.run_in_executor(self._executor, self._infer, live)
             except Exception as exc:  # the executor itself failed: fail these jobs, go on
                 outcomes = [exc] * len(live)
+            finally:
+                self.busy_since = None
             for job, outcome in zip(live, outcomes):
                 if job.future.done():
                     continue
@@ -131,25 +143,37 @@ class MicroBatcher:
             pipeline = jobs[indexes[0]].pipeline
             cleans = [jobs[i].clean for i in indexes]
             caps = [jobs[i].max_claims for i in indexes]
-            for i, outcome in zip(indexes, self._run_group(backend, pipeline, cleans, caps)):
+            deadlines = [jobs[i].deadline for i in indexes]
+            group = self._run_group(backend, pipeline, cleans, caps, deadlines)
+            for i, outcome in zip(indexes, group):
                 outcomes[i] = outcome
         return outcomes
 
     def _run_group(
-        self, backend: str, pipeline: Any, cleans: list[Any], caps: list[int | None]
+        self,
+        backend: str,
+        pipeline: Any,
+        cleans: list[Any],
+        caps: list[int | None],
+        deadlines: list[Deadline | None],
     ) -> list[Any]:
         started = time.perf_counter()
-        options = {"max_claims": caps} if any(c is not None for c in caps) else {}
+        options: dict[str, Any] = {"max_claims": caps} if any(c is not None for c in caps) else {}
+        deadline = Deadline.all_of(deadlines)
+        if deadline is not None:  # the work stops once no request waits for it
+            options["deadline"] = deadline
         try:
             results: list[Any] = pipeline.summarize_clean(cleans, with_source=True, **options)
         except Exception as exc:
             if len(cleans) == 1:
                 return [exc]
-            log.warning("batch of %d failed (%s); retrying one by one", len(cleans), exc)
+            if not isinstance(exc, DeadlineExceeded):
+                log.warning("batch of %d failed (%s); retrying one by one", len(cleans), exc)
             return [
-                self._run_group(backend, pipeline, [c], [cap])[0]
-                for c, cap in zip(cleans, caps, strict=True)
+                self._run_group(backend, pipeline, [c], [cap], [d])[0]
+                for c, cap, d in zip(cleans, caps, deadlines, strict=True)
             ]
-        self.metrics.inference.labels(backend).observe(time.perf_counter() - started)
-        self.metrics.batch_size.labels(backend).observe(len(cleans))
+        label = backend_label(backend)
+        self.metrics.inference.labels(label).observe(time.perf_counter() - started)
+        self.metrics.batch_size.labels(label).observe(len(cleans))
         return results

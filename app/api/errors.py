@@ -7,10 +7,10 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from summarizer.errors import InputTooLarge, ModelUnavailable, NewsumError
+from summarizer.errors import DeadlineExceeded, InputTooLarge, ModelUnavailable, NewsumError
 
 log = logging.getLogger("newsum.api")
 
@@ -45,6 +45,8 @@ def from_library(exc: NewsumError) -> ApiError:
         return ApiError(413, exc.code, str(exc))
     if isinstance(exc, ModelUnavailable):
         return ApiError(503, exc.code, str(exc))
+    if isinstance(exc, DeadlineExceeded):
+        return ApiError(504, exc.code, "no brief within the deadline; try again later")
     code = exc.code if exc.code != "error" else "bad_request"
     return ApiError(422, code, str(exc))
 
@@ -60,7 +62,7 @@ _STATUS_CODES = {
 }
 
 
-def _validation_message(exc: RequestValidationError) -> str:
+def validation_message(exc: RequestValidationError | ValidationError) -> str:
     errs = list(exc.errors())
     if len(errs) > 1:  # "or null" branches of optional fields add noise, not news
         errs = [e for e in errs if e.get("type") != "none_required"] or errs
@@ -95,7 +97,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        return error_response(422, "invalid_request", _validation_message(exc))
+        return error_response(422, "invalid_request", validation_message(exc))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -4,8 +4,23 @@ from __future__ import annotations
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
+from summarizer.generate import BACKENDS
+
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
 BATCH_BUCKETS = (1, 2, 4, 8, 16, 32, 64)
+# Label values come from fixed sets: a client that makes up HTTP methods or backend names
+# must not grow /metrics (2,000 made-up methods once made it 79 MB).
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+OTHER = "other"
+
+
+def method_label(method: str) -> str:
+    return method if method in METHODS else OTHER
+
+
+def backend_label(backend: str) -> str:
+    name = backend.strip().lower()
+    return name if name in BACKENDS else OTHER
 
 
 class Metrics:

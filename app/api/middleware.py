@@ -13,7 +13,7 @@ import time
 import uuid
 from typing import Any
 
-from app.api.metrics import Metrics
+from app.api.metrics import Metrics, method_label
 
 access_log = logging.getLogger("newsum.access")
 
@@ -105,7 +105,7 @@ class ServiceMiddleware:
     def _record(self, scope: Scope, request_id: str, status: int, seconds: float) -> None:
         route = scope.get("route")
         template = getattr(route, "path", None) or "unmatched"
-        method = scope["method"]
+        method = method_label(scope["method"])
         self.metrics.requests.labels(method, template, str(status)).inc()
         self.metrics.latency.labels(method, template).observe(seconds)
         client = scope.get("client")

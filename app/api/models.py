@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from pydantic.json_schema import SkipJsonSchema
@@ -75,8 +75,12 @@ class SummarizeRequest(BaseModel):
 class BatchRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    items: list[SummarizeRequest] = Field(
-        min_length=1, description="Articles; at most NEWSUM_MAX_BATCH_ITEMS (default 32)."
+    # An item that is not a valid SummarizeRequest is kept as it came (Any) and gets its
+    # own error entry: one bad item must not fail the others with a 422.
+    items: list[SummarizeRequest | Any] = Field(
+        min_length=1,
+        description="Articles (SummarizeRequest each); at most NEWSUM_MAX_BATCH_ITEMS "
+        "(default 32). An invalid item gets its own error in the results.",
     )
 
 

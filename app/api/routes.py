@@ -7,8 +7,9 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
+from pydantic import ValidationError
 
-from app.api.errors import ApiError, ErrorResponse
+from app.api.errors import ApiError, ErrorResponse, validation_message
 from app.api.models import BatchRequest, BatchResponse, Health, SummarizeRequest
 from app.api.service import Service
 from summarizer.confidence import apply_min_confidence
@@ -39,11 +40,11 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     return out
 
 
-def service(request: Request) -> Service:
+async def service(request: Request) -> Service:  # async: no thread hop per request
     return request.app.state.service
 
 
-def require_key(request: Request) -> None:
+async def require_key(request: Request) -> None:
     """Bearer auth on /v1/* when keys are configured; compared in constant time."""
     keys: list[str] = request.app.state.settings.api_keys
     if not keys:
@@ -75,10 +76,20 @@ async def healthz() -> Health:
 @ops.get(
     "/readyz",
     response_model=Health,
-    responses={503: {"model": Health, "description": "Models not loaded (yet)."}},
+    responses={
+        503: {
+            "model": Health,
+            "description": "Models not loaded (yet), or inference stuck past its deadline.",
+        }
+    },
 )
 async def readyz(svc: Service = Depends(service)) -> Any:
-    """Ready once the default backend's models are loaded."""
+    """Ready once the default backend's models are loaded, and while inference keeps up
+    (not-ready while one inference runs past the request deadline)."""
+    stuck = svc.stuck_for()
+    if svc.ready and stuck > 0:
+        detail = f"inference has run {stuck:.0f} s past the request deadline"
+        return JSONResponse(Health(status="busy", detail=detail).model_dump(), status_code=503)
     if svc.ready:
         return Health(status="ready")
     status = "failed" if svc.load_error else "loading"
@@ -140,9 +151,12 @@ async def summarize_batch(body: BatchRequest, svc: Service = Depends(service)) -
             "batch_too_large",
             f"batch has {len(body.items)} items; the limit is {limit} (NEWSUM_MAX_BATCH_ITEMS)",
         )
-    outcomes = await svc.summarize(body.items)
+    items = [_batch_item(raw) for raw in body.items]
+    valid = [item for item in items if isinstance(item, SummarizeRequest)]
+    briefed = iter(await svc.summarize(valid) if valid else [])
+    outcomes = [item if isinstance(item, ApiError) else next(briefed) for item in items]
     results = []
-    for i, (item, outcome) in enumerate(zip(body.items, outcomes)):
+    for i, (item, outcome) in enumerate(zip(items, outcomes)):
         if isinstance(outcome, ApiError):
             results.append(
                 {"index": i, "error": {"code": outcome.code, "message": outcome.message}}
@@ -156,6 +170,16 @@ async def summarize_batch(body: BatchRequest, svc: Service = Depends(service)) -
             results.append({"index": i, "brief": outcome.model_dump(mode="json", exclude=exclude)})
     failed = sum("error" in r for r in results)
     return JSONResponse({"results": results, "succeeded": len(results) - failed, "failed": failed})
+
+
+def _batch_item(raw: Any) -> SummarizeRequest | ApiError:
+    """One batch item validated alone: the request, or this item's own 422 error."""
+    if isinstance(raw, SummarizeRequest):
+        return raw
+    try:
+        return SummarizeRequest.model_validate(raw)
+    except ValidationError as exc:
+        return ApiError(422, "invalid_request", validation_message(exc))
 
 
 def _shaped(

@@ -9,6 +9,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +21,8 @@ from app.api.errors import ApiError, from_library
 from app.api.metrics import Metrics
 from app.api.models import SummarizeRequest
 from app.api.settings import Settings
-from summarizer.errors import ModelUnavailable, NewsumError
+from summarizer.deadline import Deadline
+from summarizer.errors import DeadlineExceeded, ModelUnavailable, NewsumError
 from summarizer.fetch import FetchPolicy, fetch_url
 
 log = logging.getLogger("newsum.api")
@@ -73,6 +75,10 @@ class Service:
             max_redirects=settings.fetch_max_redirects,
         )
         self.fetch = fetch_url  # tests may swap in a stub
+        # URL fetches wait on other servers: their own small pool, so that slow pages
+        # cannot take the threads that ingest (and plain-text requests) need
+        self._fetch_pool: ThreadPoolExecutor | None = None  # made by start(), per lifespan
+        self._fetch_slots: asyncio.Semaphore | None = None
         self.batcher: MicroBatcher | None = None
         self.ready = False
         self.load_error: str | None = None
@@ -90,6 +96,8 @@ class Service:
             queue_max=s.queue_max,
         )
         self.batcher.start()
+        self._fetch_pool = ThreadPoolExecutor(s.fetch_workers, "newsum-fetch")
+        self._fetch_slots = asyncio.Semaphore(s.fetch_workers)
         if s.preload:
             self._preload_task = asyncio.create_task(self._preload())
         else:
@@ -100,6 +108,8 @@ class Service:
             self._preload_task.cancel()
         if self.batcher:
             await self.batcher.stop()
+        if self._fetch_pool:
+            self._fetch_pool.shutdown(wait=False, cancel_futures=True)
 
     async def _preload(self) -> None:
         try:
@@ -140,6 +150,7 @@ class Service:
         """
         assert self.batcher is not None, "service not started"
         deadline = time.monotonic() + self.settings.request_timeout_s
+        work_deadline = Deadline(deadline)  # checked by the pipeline between stages
         if self.batcher.room() == 0:
             raise self._overloaded()
         try:
@@ -155,7 +166,9 @@ class Service:
             for p in waiting:  # no await in this loop: all are queued or none
                 if self.batcher.room() < len(waiting) - len(futures):
                     raise QueueFull
-                futures += self.batcher.submit(p.backend, p.pipeline, [p.clean], p.max_claims)
+                futures += self.batcher.submit(
+                    p.backend, p.pipeline, [p.clean], p.max_claims, work_deadline
+                )
         except QueueFull:
             for future in futures:
                 future.cancel()
@@ -163,9 +176,13 @@ class Service:
         if futures:
             remaining = max(0.0, deadline - time.monotonic())
             await asyncio.wait(futures, timeout=remaining)
+        if not all(f.done() for f in futures):
+            work_deadline.cancel()  # nobody waits any more: the inference thread stops
         for p, future in zip(waiting, futures):
             if not future.done():
                 future.cancel()
+                p.error = self._timed_out()
+            elif not future.cancelled() and isinstance(future.exception(), DeadlineExceeded):
                 p.error = self._timed_out()
             elif future.cancelled():  # the service is shutting down
                 p.error = ApiError(503, "shutting_down", "the service is stopping; retry later")
@@ -180,6 +197,13 @@ class Service:
                     self.cache.put(p.key, p.brief)
         return [p.error or p.brief for p in prepared]
 
+    def stuck_for(self) -> float:
+        """Seconds the running inference has gone past the request deadline (0: none)."""
+        since = self.batcher.busy_since if self.batcher else None
+        if since is None:
+            return 0.0
+        return max(0.0, time.monotonic() - since - self.settings.request_timeout_s)
+
     def _timed_out(self) -> ApiError:
         self.metrics.rejected.labels("timeout").inc()
         limit = self.settings.request_timeout_s
@@ -193,13 +217,14 @@ class Service:
         )
 
     async def _prepare(self, request: SummarizeRequest) -> Prepared:
-        backend = request.backend or self.settings.backend
+        # one name per backend: case variants must not each build a pipeline and a cache
+        backend = (request.backend or self.settings.backend).strip().lower()
         item = Prepared(backend=backend)
         try:
             item.pipeline = await self.pipeline(backend)
             kind = request.source_kind
             if kind == "url":
-                page = await run_sync(self.fetch, request.url, self.fetch_policy)
+                page = await self._fetch(request.url)
                 data, html = page.text(), page.html
                 kind = "html" if html else "text"
             else:
@@ -220,6 +245,22 @@ class Service:
         except NewsumError as exc:
             item.error = from_library(exc)
         return item
+
+    async def _fetch(self, url: str) -> Any:
+        """Fetch in the fetch pool. A slot is held until the thread is done (not just
+        until the request gives up), so abandoned fetches cannot pile up behind it."""
+        assert self._fetch_pool is not None and self._fetch_slots is not None, "not started"
+        slots, pool = self._fetch_slots, self._fetch_pool
+        await slots.acquire()
+        loop = asyncio.get_running_loop()
+
+        def work() -> Any:
+            try:
+                return self.fetch(url, self.fetch_policy)
+            finally:
+                loop.call_soon_threadsafe(slots.release)
+
+        return await loop.run_in_executor(pool, work)
 
     @staticmethod
     def _ingest(pipeline: Any, data: str | bytes, title: str | None, html: bool) -> Any:

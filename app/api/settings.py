@@ -34,6 +34,14 @@ class Settings(BaseSettings):
     fetch_connect_timeout_s: float = Field(5.0, gt=0, description="Connect timeout of a fetch.")
     fetch_max_bytes: int = Field(5_000_000, gt=0, description="Fetched page size cap.")
     fetch_max_redirects: int = Field(5, ge=0, description="Redirect hops, each re-checked.")
+    fetch_workers: int = Field(4, gt=0, description="URL fetches at once (own thread pool).")
+    header_timeout_s: float = Field(10.0, gt=0, description="Time to send request headers.")
+    body_timeout_s: float = Field(30.0, gt=0, description="Time to send a request body.")
+    limit_concurrency: int = Field(256, gt=0, description="Open connections/tasks; 503 above.")
+    keep_alive_s: float = Field(5.0, gt=0, description="Idle keep-alive connection lifetime.")
+    trusted_proxies: CommaList = Field(
+        default_factory=list, description="Proxy IPs whose X-Forwarded-For is believed."
+    )
     backend: str = Field("extractive", description="Default backend for requests.")
     model: str | None = Field(None, description="Model dir or hub id for the default backend.")
     preload: bool = Field(True, description="Load the default backend at startup.")
@@ -42,6 +50,8 @@ class Settings(BaseSettings):
     @field_validator("backend", mode="before")
     @classmethod
     def _default_backend(cls, value: object) -> object:
+        if isinstance(value, str):  # one spelling, the one requests are normalised to
+            value = value.strip().lower()
         return value or "extractive"  # the Dockerfile sets "" when no model was baked
 
     @field_validator("model", mode="before")
@@ -49,9 +59,30 @@ class Settings(BaseSettings):
     def _no_model(cls, value: object) -> object:
         return value or None
 
-    @field_validator("api_keys", "fetch_allowlist", mode="before")
+    @field_validator("api_keys", "fetch_allowlist", "trusted_proxies", mode="before")
     @classmethod
     def _split_commas(cls, value: object) -> object:
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
+
+    @field_validator("api_keys", mode="before")
+    @classmethod
+    def _keys_or_nothing(cls, value: object) -> object:
+        """A value that holds no key (" ", ",") is a mistake, not a way to turn auth off:
+        it once did so silently. Unset or empty ("") means no auth. (Defined after the
+        comma splitter: pydantic runs "before" validators last-defined first.)"""
+        if isinstance(value, str) and value and not value.replace(",", "").strip():
+            raise ValueError("NEWSUM_API_KEYS is set but holds no key; unset it for no auth")
+        return value
+
+
+def check_api_keys(keys: list[str]) -> None:
+    """Refuse keys a client cannot send: HTTP headers carry ASCII, so a non-ASCII key
+    never matches. The message does not repeat the keys (it reaches logs)."""
+    for n, key in enumerate(keys, 1):
+        if not (key.isascii() and key.isprintable()) or " " in key:
+            raise ValueError(
+                f"NEWSUM_API_KEYS: key {n} has characters a client cannot send in a header; "
+                "use printable ASCII without spaces"
+            )

@@ -18,6 +18,7 @@ from app.slack.client import BriefError, NewsumClient
 from app.slack.dedup import SeenIds, dedup_middleware
 from app.slack.request_text import BriefRequest, parse_brief_request
 from app.slack.settings import SlackSettings
+from app.slack.verify import quiet_bolt_logger
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +79,7 @@ def create_bolt_app(
         # Listeners ack first and work in lazy listeners, so this also suits FaaS hosts.
         process_before_response=False,
         name="newsum",
+        logger=quiet_bolt_logger(),  # bolt logs request bodies at INFO/DEBUG: not here
     )
     app.middleware(dedup_middleware(seen or SeenIds()))
     visibility = settings.brief_visibility

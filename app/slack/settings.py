@@ -22,6 +22,9 @@ class SlackSettings(BaseSettings):
     slack_token_verification: bool = Field(
         default=True, description="Call auth.test at start-up to fail fast on a bad token."
     )
+    slack_max_body_bytes: int = Field(
+        default=256 * 1024, gt=0, description="Cap on a Slack request body (413 above)."
+    )
     newsum_api_url: str = Field(default="http://127.0.0.1:8000")
     newsum_api_key: str | None = None
     newsum_api_timeout: float = Field(default=60.0, gt=0, description="Seconds per API call.")

@@ -13,6 +13,7 @@ worker reads it again, so discovering millions of rows costs only their ids.
 from __future__ import annotations
 
 import glob
+import hashlib
 import json
 import os
 from collections.abc import Iterable, Iterator
@@ -148,7 +149,12 @@ def discover(inputs: Iterable[str]) -> Iterator[Item]:
     seen_files: set[Path] = set()
     seen_ids: dict[str, str] = {}
     for file, root in pairs:
-        resolved = file.resolve()
+        try:
+            resolved = file.resolve()
+        except (RuntimeError, OSError) as exc:  # a symlink loop: this input only
+            reason = "symlink loop" if isinstance(exc, RuntimeError) else f"cannot read: {exc}"
+            yield Item(_file_id(file, root), file.as_posix(), str(file), error=reason)
+            continue
         if resolved in seen_files:  # the same file named twice ("a/ a/x.txt"): brief it once
             continue
         seen_files.add(resolved)
@@ -165,6 +171,20 @@ def discover(inputs: Iterable[str]) -> Iterator[Item]:
                 continue
             seen_ids[item.id] = item.path
             yield item
+
+
+def input_sha256(item: Item) -> str:
+    """SHA-256 of what an Item's brief is made from: the file's bytes, or its JSONL row
+    (line ending left out). Records carry it, so --resume can tell a changed input."""
+    digest = hashlib.sha256()
+    with open(item.file, "rb") as fh:
+        if item.offset is not None:
+            fh.seek(item.offset)
+            digest.update(fh.readline().rstrip(b"\r\n"))
+        else:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
 
 
 def read_row(item: Item) -> tuple[str, str | None]:

@@ -11,7 +11,42 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks; runs are not guarded there
+    fcntl = None  # type: ignore[assignment]
+
+Accept = Callable[[dict], bool]
+
+
+class OutputBusy(OSError):
+    """Another process is writing the same output file."""
+
+
+@contextmanager
+def exclusive(path: str | Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``path`` (created if missing) for a whole run, so two
+    runs on one --out cannot truncate or interleave each other's records. A run that
+    fails before writing anything leaves no file it created."""
+    created = not os.path.exists(path)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        if fcntl is not None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise OutputBusy(f"{path} is being written by another newsum batch run") from None
+        yield
+    except BaseException:
+        if created and os.fstat(fd).st_size == 0:
+            os.unlink(path)
+        raise
+    finally:
+        os.close(fd)  # releases the lock
 
 
 class LineAppender:
@@ -49,23 +84,25 @@ class LineAppender:
         self.close()
 
 
-def _record_id(line: bytes) -> str | None:
+def _record_id(line: bytes, accept: Accept | None = None) -> str | None:
     try:
         record = json.loads(line)
     except ValueError:
         return None
-    if isinstance(record, dict) and isinstance(record.get("id"), str) and "brief" in record:
-        return record["id"]
-    return None
+    if not (isinstance(record, dict) and isinstance(record.get("id"), str) and "brief" in record):
+        return None
+    return record["id"] if accept is None or accept(record) else None
 
 
-def scan_done(path: str | Path) -> tuple[set[str], int]:
+def scan_done(path: str | Path, accept: Accept | None = None) -> tuple[set[str], int]:
     """Ids already briefed in an output file, after repairing it in place.
 
     Returns (ids, dropped): ``dropped`` counts the lines removed, a truncated last line
     (the file is cut back to its last newline) and any other line that is not a record
     or repeats an id (the file is rewritten without it, atomically). Their articles are
     briefed again. Reads line by line: an output of millions of briefs is never in memory.
+    ``accept(record)`` may refuse more records (a brief that does not validate, an input
+    that changed); those are dropped the same way.
     """
     path = Path(path)
     if not path.exists():
@@ -79,7 +116,7 @@ def scan_done(path: str | Path) -> tuple[set[str], int]:
                 truncated = 1
                 break
             whole += len(line)
-            record_id = _record_id(line)
+            record_id = _record_id(line, accept)
             if record_id is None or record_id in ids:
                 bad += 1
             else:
@@ -89,19 +126,23 @@ def scan_done(path: str | Path) -> tuple[set[str], int]:
             fh.truncate(whole)
             os.fsync(fh.fileno())
     if bad:
-        _rewrite_without_bad_lines(path)
+        _rewrite_without_bad_lines(path, accept)
     return ids, bad + truncated
 
 
-def _rewrite_without_bad_lines(path: Path) -> None:
+def _rewrite_without_bad_lines(path: Path, accept: Accept | None = None) -> None:
     tmp = path.with_name(path.name + ".repair")
     seen: set[str] = set()
-    with path.open("rb") as src, tmp.open("wb") as dst:
-        for line in src:
-            record_id = _record_id(line)
-            if record_id is not None and record_id not in seen:
-                seen.add(record_id)
-                dst.write(line)
-        dst.flush()
-        os.fsync(dst.fileno())
-    os.replace(tmp, path)
+    try:
+        with path.open("rb") as src, tmp.open("wb") as dst:
+            for line in src:
+                record_id = _record_id(line, accept)
+                if record_id is not None and record_id not in seen:
+                    seen.add(record_id)
+                    dst.write(line)
+            dst.flush()
+            os.fsync(dst.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # a full disk must not leave a half repair behind
+        raise

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import math
 import os
+import sys
+from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import TextIO
 
-from summarizer.batch.inputs import Item, NoInputs, discover
-from summarizer.batch.output import LineAppender, scan_done
+from summarizer.batch.inputs import Item, NoInputs, discover, input_sha256
+from summarizer.batch.output import LineAppender, OutputBusy, exclusive, scan_done
 from summarizer.batch.progress import Counts, progress_for
 from summarizer.batch.worker import (
     PipelineFactory,
@@ -103,10 +105,59 @@ def run_batch(
         raise BadArguments(str(exc)) from None
     if not items:
         raise BadArguments("no inputs found (looked for " + ", ".join(job.inputs) + ")")
+    try:
+        with exclusive(job.out):  # held until the run ends: one writer per --out
+            return _run_locked(job, items, factory, stream)
+    except OutputBusy as exc:
+        raise BadArguments(str(exc)) from None
 
+
+def _resumable(items: list[Item]) -> tuple[Callable[[dict], bool], set[str]]:
+    """accept(record) for scan_done: a record counts only if its brief validates against
+    the schema and its input_sha256 matches the input as it is now; the ids refused."""
+    from pydantic import ValidationError
+
+    from summarizer.schema import StructuredSummary
+
+    by_id = {item.id: item for item in items if not item.error}
+    digests: dict[str, str | None] = {}
+    refused: set[str] = set()
+
+    def accept(record: dict) -> bool:
+        item = by_id.get(record["id"])
+        if item is None:
+            return True  # not an input of this run: left as it is
+        if item.id not in digests:
+            try:
+                digests[item.id] = input_sha256(item)
+            except OSError:
+                digests[item.id] = None
+        try:
+            StructuredSummary.model_validate(record["brief"])
+        except ValidationError:
+            refused.add(item.id)
+            return False
+        if record.get("input_sha256") != digests[item.id] or digests[item.id] is None:
+            refused.add(item.id)
+            return False
+        return True
+
+    return accept, refused
+
+
+def _run_locked(
+    job: BatchJob, items: list[Item], factory: PipelineFactory | None, stream: TextIO | None
+) -> Counts:
     done_ids: set[str] = set()
     if job.resume:
-        done_ids, _dropped = scan_done(job.out)
+        accept, refused = _resumable(items)
+        done_ids, _dropped = scan_done(job.out, accept)
+        if refused:
+            print(
+                f"newsum batch: warning: {len(refused)} record(s) in {job.out} do not match "
+                "their input now (changed, or not a valid brief); briefing them again",
+                file=stream or sys.stderr,
+            )
     bad = [item for item in items if item.error]
     todo = [item for item in items if not item.error and item.id not in done_ids]
     counts = Counts(total=len(bad) + len(todo), skipped=len(items) - len(bad) - len(todo))

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from summarizer.batch.inputs import Item, read_row
+from summarizer.batch.inputs import Item, input_sha256, read_row
 from summarizer.errors import NewsumError
 
 
@@ -27,8 +27,9 @@ def error_result(item: Item, reason: str) -> Result:
     return Result(item.id, False, json.dumps({"id": item.id, "path": item.path, "reason": reason}))
 
 
-def _ok_result(item: Item, brief: Any) -> Result:
-    head = json.dumps({"id": item.id, "path": item.path}, ensure_ascii=False)[:-1]
+def _ok_result(item: Item, brief: Any, digest: str | None = None) -> Result:
+    record = {"id": item.id, "path": item.path, "input_sha256": digest}
+    head = json.dumps(record, ensure_ascii=False)[:-1]
     return Result(item.id, True, f'{head}, "brief": {brief.model_dump_json()}}}')
 
 
@@ -54,6 +55,7 @@ def load_clean(item: Item, max_chars: int | None = None):
 def brief_chunk(pipeline: Any, items: Sequence[Item]) -> list[Result]:
     """Results for every Item, in order; one bad article never fails the others."""
     results: dict[int, Result] = {}
+    digests: dict[int, str] = {}
     cleans, positions = [], []
     max_chars = getattr(pipeline, "max_chars", None)
     for i, item in enumerate(items):
@@ -62,6 +64,7 @@ def brief_chunk(pipeline: Any, items: Sequence[Item]) -> list[Result]:
             continue
         try:
             cleans.append(load_clean(item, max_chars))
+            digests[i] = input_sha256(item)
             positions.append(i)
         except Exception as exc:
             results[i] = error_result(items[i], _reason(exc))
@@ -69,12 +72,13 @@ def brief_chunk(pipeline: Any, items: Sequence[Item]) -> list[Result]:
         try:
             briefs = pipeline.summarize_clean(cleans)
             for i, brief in zip(positions, briefs):
-                results[i] = _ok_result(items[i], brief)
+                results[i] = _ok_result(items[i], brief, digests[i])
         except Exception:
             # Somebody in the batch broke it: brief them one by one to find out who.
             for i, clean in zip(positions, cleans):
                 try:
-                    results[i] = _ok_result(items[i], pipeline.summarize_clean([clean])[0])
+                    brief = pipeline.summarize_clean([clean])[0]
+                    results[i] = _ok_result(items[i], brief, digests[i])
                 except Exception as exc:
                     results[i] = error_result(items[i], _reason(exc))
     return [results[i] for i in range(len(items))]

@@ -26,6 +26,7 @@ from summarizer.postprocess.features import (
     build_candidates,
     link_features,
 )
+from summarizer.postprocess.limits import MAX_DENIALS, MAX_NEXT_STEPS
 from summarizer.postprocess.linking import claim_candidates, link_denials
 from summarizer.postprocess.next_steps import find_next_steps
 from summarizer.schema import Actor, Claim, Denial, NextStep
@@ -71,7 +72,7 @@ def extract_rules(doc: Doc, *, max_claims: int = 8, max_actors: int = 8) -> Extr
             a.actor.speaker_count += 1
     claim_items = rank_claims(attributions, index, max_claims=max_claims)
     claims = to_claims(claim_items)
-    denial_items = [a for a in attributions if a.denial]
+    denial_items = [a for a in attributions if a.denial][:MAX_DENIALS]
     # the rebutted claim is chosen among all candidates, then mapped onto the kept ones
     rebuts = link_denials(
         denial_items,
@@ -84,7 +85,7 @@ def extract_rules(doc: Doc, *, max_claims: int = 8, max_actors: int = 8) -> Extr
         key_actors=rank_actors(index, max_actors=max_actors),
         claims=claims,
         denials=to_denials(denial_items, rebuts),
-        next_steps=find_next_steps(index),
+        next_steps=find_next_steps(index)[:MAX_NEXT_STEPS],
     )
 
 

@@ -14,7 +14,13 @@ from spacy.tokens import Doc, Span, Token
 
 from summarizer import analyse
 from summarizer.postprocess import lexicon
-from summarizer.postprocess.evidence import QuoteMap, sentence_units, span_evidence
+from summarizer.postprocess.evidence import (
+    QuoteMap,
+    doc_text,
+    sentence_units,
+    span_evidence,
+    token_texts,
+)
 from summarizer.schema import Actor, ActorType
 
 _ACTOR_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
@@ -146,7 +152,7 @@ def _strip_person(span: Span) -> tuple[str, str | None]:
         words = words[:-1]
     if not words:
         return "", gender
-    text = span.doc.text[words[0].idx : words[-1].idx + len(words[-1].text)]
+    text = doc_text(span.doc)[words[0].idx : words[-1].idx + len(words[-1].text)]
     return text, gender
 
 
@@ -308,7 +314,7 @@ def _mended(ent: Span) -> Span:
         end -= 1
     if (start, end) != (ent.start, ent.end):
         rest = doc[start:end].text
-        if doc.text.count(rest) >= 2:
+        if doc_text(doc).count(rest) >= 2:
             return Span(doc, start, end, label=ent.label_)
     if ent.label_ == "ORG" and any(t.lower_ in ("for", "of") for t in ent[1:-1]):
         end = ent.end + 1
@@ -639,7 +645,7 @@ def _junk_name(name: str, doc: Doc) -> bool:
         return True
     if " " not in name and name[:1].isupper() and not name.isupper():
         low = name.lower()
-        return any(t.text == low for t in doc)
+        return low in token_texts(doc)
     return False
 
 

@@ -14,7 +14,7 @@ from spacy.tokens import Span, Token
 
 from summarizer.postprocess import lexicon
 from summarizer.postprocess.actors import ActorIndex, ActorInfo, normalise
-from summarizer.postprocess.evidence import span_evidence
+from summarizer.postprocess.evidence import doc_text, span_evidence
 from summarizer.schema import Claim, Denial, Evidence
 
 _PRONOUN_GENDER = {"he": "m", "him": "m", "she": "f", "her": "f"}
@@ -479,7 +479,7 @@ def _statement(sent: Span, verb: Token | None, quotes) -> tuple[str, bool]:
     if spans:
         s, e = spans[0][0], spans[-1][1]
         s, e = max(s, sent.start_char), min(e, sent.end_char)
-        text = doc.text[s:e].strip(" \"“”‘’'\n").rstrip(",")
+        text = doc_text(doc)[s:e].strip(" \"“”‘’'\n").rstrip(",")
         if len(text.split()) >= 3:
             return text.replace("\n", " "), True
     if verb is not None:

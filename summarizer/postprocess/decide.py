@@ -21,12 +21,11 @@ from summarizer.postprocess.features import (
     SpeakerResolver,
     link_features,
 )
+from summarizer.postprocess.limits import MAX_DENIALS, MAX_LINK_POOL, MAX_NEXT_STEPS
 
 MODEL_FILE = Path(__file__).resolve().parents[1] / "models" / "postprocess.json"
 DECISIONS = ("claim", "denial", "next_step", "actor", "link")
-MAX_DENIALS = 16  # per article: more is a list of quotes, not a row over one claim
-MAX_NEXT_STEPS = 16
-MAX_LINK_CLAIMS = 64  # claim candidates a denial is compared with
+MAX_LINK_CLAIMS = MAX_LINK_POOL
 
 
 @dataclass(frozen=True)

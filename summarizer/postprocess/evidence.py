@@ -7,7 +7,7 @@ spans in one place is what keeps that promise.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
@@ -21,6 +21,48 @@ _STRAIGHT = '"'
 _SINGLE_OPENING = re.compile(r"(?:^|(?<=\s))['‘](?=[A-Z])", re.M)
 
 
+_TEXT_KEY = "newsum.text"
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, built once per Doc: spaCy joins every token on each access, so a
+    lookup per item made post-processing quadratic in the article's length."""
+    cached = doc.user_data.get(_TEXT_KEY)
+    if cached is None or cached[0] != len(doc):  # a sliced copy carries its parent's data
+        cached = doc.user_data[_TEXT_KEY] = (len(doc), doc.text)
+    return cached[1]
+
+
+_WORDS_KEY = "newsum.words"
+
+
+def token_texts(doc: Doc) -> frozenset[str]:
+    """Every token's text, built once per Doc (a membership test per name, not a scan)."""
+    cached = doc.user_data.get(_WORDS_KEY)
+    if cached is None or cached[0] != len(doc):
+        cached = doc.user_data[_WORDS_KEY] = (len(doc), frozenset(t.text for t in doc))
+    return cached[1]
+
+
+_ENTS_KEY = "newsum.ents"
+
+
+def span_ents(span: Span) -> list[Span]:
+    """``span.ents`` by binary search: spaCy walks every entity of the Doc on each call."""
+    doc = span.doc
+    cached = doc.user_data.get(_ENTS_KEY)
+    if cached is None or cached[0] != len(doc):  # plain tuples: user_data may be pickled
+        ents = [(e.start, e.end, e.label_) for e in doc.ents]
+        cached = doc.user_data[_ENTS_KEY] = (len(doc), ents, [e[0] for e in ents])
+    _, ents, starts = cached
+    out = []
+    for start, end, label in ents[bisect_left(starts, span.start) :]:
+        if end > span.end:
+            break
+        out.append(Span(doc, start, end, label=label))
+    return out
+
+
 def evidence_for(text: str, start: int, end: int) -> Evidence:
     """Evidence for text[start:end], trimmed of surrounding whitespace."""
     while start < end and text[start].isspace():
@@ -32,7 +74,7 @@ def evidence_for(text: str, start: int, end: int) -> Evidence:
 
 def span_evidence(span: Span) -> Evidence:
     """Evidence for a spaCy span (a sentence, a phrase)."""
-    return evidence_for(span.doc.text, span.start_char, span.end_char)
+    return evidence_for(doc_text(span.doc), span.start_char, span.end_char)
 
 
 def _straight_role(text: str, i: int) -> str:
@@ -120,7 +162,7 @@ class QuoteMap:
 
     @classmethod
     def build(cls, doc: Doc) -> QuoteMap:
-        return cls(find_quotes(doc.text))
+        return cls(find_quotes(doc_text(doc)))
 
     def _index(self, char: int) -> int:
         return bisect_right(self.spans, (char, float("inf"))) - 1

@@ -32,12 +32,11 @@ from summarizer.postprocess.attribution import (
     find_attributions,
 )
 from summarizer.postprocess.evidence import QuoteMap
+from summarizer.postprocess.limits import MAX_RULE_LINK_ASKS, MAX_RULE_LINK_CLAIMS
 from summarizer.postprocess.linking import claim_candidates, rebuttal_targets
 from summarizer.postprocess.next_steps import find_next_steps, next_step_candidates
 from summarizer.schema import NextStep
 
-MAX_RULE_LINK_DENIALS = 48  # the rules' linker is quadratic: bound what it is asked
-MAX_RULE_LINK_CLAIMS = 64
 _ENT_LABELS = ("PERSON", "ORG", "GPE", "NORP", "DATE", "TIME", "CARDINAL", "MONEY", "PERCENT")
 _HYPOTHETICAL = frozenset(["could", "might", "may", "would", "should"])
 
@@ -113,10 +112,15 @@ def build_candidates(doc, max_actors: int = 8) -> Candidates:
     ]
     links = rule_links(attributions, index)
     denial_sents = {a.sent_no for a in attributions if a.denial}
-    _sentence_features(
-        sentences, attributions, index, {d: c for d, c in links.items() if d in denial_sents}
-    )
     actors = _actor_candidates(index, max_actors)
+    actor_rank = {c.info.key: c.rule_rank for c in actors if c.rule_rank is not None}
+    _sentence_features(
+        sentences,
+        attributions,
+        index,
+        {d: c for d, c in links.items() if d in denial_sents},
+        actor_rank,
+    )
     return Candidates(
         index=index, attributions=attributions, sentences=sentences, actors=actors, links=links
     )
@@ -195,15 +199,13 @@ def _sentence_features(
     attributions: list[Attribution],
     index: ActorIndex,
     cand_links: dict[int, int],
+    actor_rank: dict[str, int],
 ) -> None:
     n = max(len(sentences), 1)
     readings = claim_readings(attributions, index)
     rule_score = {a.sent_no: sum(CLAIM_WEIGHTS[k] * v for k, v in r.items()) for a, r in readings}
     ranked = sorted(rule_score, key=lambda s: -rule_score[s])[:8]
     rule_links = set(cand_links.values())
-    actor_rank = {
-        c.info.key: c.rule_rank for c in _actor_candidates(index, 8) if c.rule_rank is not None
-    }
     quotes = index.quotes
     for cand in sentences:
         f = cand.features
@@ -255,7 +257,7 @@ def _sentence_features(
             _flag(f, "r:next_when", cand.next_guess.when is not None)
     # context: a quote carried on, a rebuttal that runs over two sentences, an answer
     # to what another party said before
-    voices: list[str] = []
+    voices: set[str] = set()
     last_voice = None
     for i, cand in enumerate(sentences):
         prev = sentences[i - 1].features if i else {}
@@ -264,14 +266,13 @@ def _sentence_features(
         a = cand.attribution
         voice = a.actor.key if a is not None and a.actor is not None else None
         if voice is not None:
-            others = [v for v in voices if v != voice]
-            _flag(cand.features, "ctx:other_voice_before", bool(others))
+            _flag(cand.features, "ctx:other_voice_before", bool(voices - {voice}))
             _flag(
                 cand.features,
                 "ctx:contrast_other_voice",
                 "lex:contrast_open" in cand.features and last_voice not in (None, voice),
             )
-            voices.append(voice)
+            voices.add(voice)
             last_voice = voice
 
 
@@ -295,7 +296,7 @@ def rule_links(attributions: list[Attribution], index: ActorIndex) -> dict[int, 
     firsts: dict[int, Attribution] = {}
     for a in attributions:
         firsts.setdefault(a.sent_no, a)
-    asking = list(firsts.values())[:MAX_RULE_LINK_DENIALS]
+    asking = list(firsts.values())[:MAX_RULE_LINK_ASKS]
     claims = claim_candidates(attributions)[:MAX_RULE_LINK_CLAIMS]
     if not asking or not claims:
         return {}

@@ -24,9 +24,11 @@ dev set it changed no link once the rules above were in, and costs ~4 s to load.
 from __future__ import annotations
 
 import os
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
 from summarizer.postprocess.attribution import Attribution
+from summarizer.postprocess.limits import MAX_LINK_CANDIDATES
 
 _MIN_SCORE = 0.12
 _EMBED_WEIGHT = 0.5
@@ -194,6 +196,7 @@ def _score_matrix(
         earlier = [
             c.sent_no for c in claims if c.sent_no <= d.sent_no and not _same_speaker(d, c, index)
         ]
+        distinct = sorted(set(earlier))  # rank by bisect, not a scan per claim
         first = next((t for t in d.sent if not t.is_punct and not t.is_space), None)
         contrast = first is not None and first.lower_ in _CONTRAST_OPENERS
         nearest = max(earlier, default=None)
@@ -213,7 +216,7 @@ def _score_matrix(
                 score += _W_NAMES_DENIER
             if c.sent_no <= d.sent_no:
                 # the nearest earlier claim gets the full bonus, the one before it half ...
-                rank = sum(1 for s in set(earlier) if s > c.sent_no)
+                rank = len(distinct) - bisect_right(distinct, c.sent_no)
                 score += _W_RECENT / (1 + rank)
                 if contrast and c.sent_no == nearest:
                     score += _W_CONTRAST
@@ -226,10 +229,33 @@ def _score_matrix(
     return out
 
 
+def _nearest(denials: list[Attribution], claims: list[Attribution], cap: int) -> list[int]:
+    """Indexes (in text order) of at most ``cap`` claims: the lead's, then by distance in
+    sentences to the nearest denial, earlier claims first on a tie."""
+    denial_sents = sorted({d.sent_no for d in denials})
+    first = min(c.sent_no for c in claims)
+
+    def distance(i: int) -> tuple[int, int]:
+        s = claims[i].sent_no
+        if s == first or not denial_sents:
+            return (-1, 0)
+        j = bisect_left(denial_sents, s)
+        after = denial_sents[j] - s if j < len(denial_sents) else 10**9  # claim before
+        before = s - denial_sents[j - 1] if j > 0 else 10**9  # claim after a denial
+        return (min(after, before), 0 if after <= before else 1)
+
+    return sorted(sorted(range(len(claims)), key=distance)[:cap])
+
+
 def rebuttal_targets(
     denials: list[Attribution], claims: list[Attribution], index
 ) -> list[int | None]:
     """For each denial, the index in ``claims`` of the claim it most likely rebuts."""
+    if len(claims) > MAX_LINK_CANDIDATES:
+        # linear cost: score only the candidates nearest the denials (and the lead)
+        keep = _nearest(denials, claims, MAX_LINK_CANDIDATES)
+        targets = rebuttal_targets(denials, [claims[i] for i in keep], index)
+        return [keep[t] if t is not None else None for t in targets]
     lexical = _score_matrix(denials, claims, index)
     # the encoder only for denials whose lexical choice is open (two candidates close)
     open_rows = [di for di, row in enumerate(lexical) if _undecided(row)]

@@ -13,7 +13,7 @@ from spacy.tokens import Span, Token
 from summarizer.postprocess import lexicon
 from summarizer.postprocess.actors import ActorIndex
 from summarizer.postprocess.attribution import SpeakerResolver
-from summarizer.postprocess.evidence import QuoteMap, span_evidence
+from summarizer.postprocess.evidence import QuoteMap, span_ents, span_evidence
 from summarizer.schema import NextStep
 
 _WILL = {"will", "'ll", "shall", "wo", "’ll"}
@@ -274,7 +274,7 @@ def _time_expression(verb: Token, sent: Span, quotes: QuoteMap) -> tuple[str | N
     clause = {t.i for t in verb.subtree}
     verb_quoted = quotes.inside(verb.idx)
     found = []
-    for ent in [*sent.ents, *_season_phrases(sent)]:
+    for ent in [*span_ents(sent), *_season_phrases(sent)]:
         if ent.label_ not in ("DATE", "TIME") or ent.root.i not in clause:
             continue
         if _other_clause(ent.root, verb):

@@ -9,5 +9,5 @@ MAX_DENIALS = 32  # denials kept, in text order (claims are capped by max_claims
 MAX_NEXT_STEPS = 32  # next steps kept, in text order
 MAX_LINK_CANDIDATES = 256  # claim candidates a denial is scored against (nearest first)
 MAX_LINK_POOL = 64  # claim-like sentences the trained link decision compares a denial with
-MAX_RULE_LINK_ASKS = 48  # sentences whose rule link becomes a feature (the rules' linker is
-MAX_RULE_LINK_CLAIMS = 64  # quadratic: these bound what it is asked)
+MAX_RULE_LINK_ASKS = MAX_DENIALS  # sentences whose rule link becomes a feature (the rules'
+MAX_RULE_LINK_CLAIMS = 64  # linker is quadratic: these bound what it is asked)

@@ -151,8 +151,12 @@ class ExtractiveGenerator(Generator):
             return Draft(headline="", summary="")
         chosen = central_sentences(sents, self.sentences)
         summary = " ".join(_sentence_text(s, i == 0) for i, s in enumerate(chosen))
+        warnings: list[str] = []
         if article.title and article.title.strip():
             headline = clean_title(article.title)
         else:
-            headline = headline_from_lead(chosen[0])
-        return Draft(headline=headline, summary=summary)
+            from summarizer.headline import headline_for
+
+            headline, warnings = headline_for(article.doc, article.text)
+            headline = headline or headline_from_lead(chosen[0])
+        return Draft(headline=headline, summary=summary, warnings=warnings)

@@ -246,14 +246,7 @@ def has_furniture(text: str) -> bool:
 
 
 def strip_furniture(text: str) -> str:
-    """``text`` with inline furniture cut out: from the first furniture phrase to the end
-    when the phrase comes late (a prompt run into the end of a line), else the phrase alone."""
+    """``text`` with every inline furniture phrase cut out (the story words around it kept)."""
     for _, pattern in _phrases():
-        match = pattern.search(text)
-        while match:
-            if match.start() > len(text) // 3:
-                text = text[: match.start()]
-            else:
-                text = text[: match.start()] + text[match.end() :]
-            match = pattern.search(text)
+        text = pattern.sub(" ", text)
     return re.sub(r"\s+", " ", text).strip(" +|•·-–—:")

@@ -294,6 +294,8 @@ def train(eval_dir: Path, out_dir: Path, seed: int = 0) -> dict:
 
     eval_dir = Path(eval_dir)
     rows = [r for r in load_rows(eval_dir) if r.get("extract")]
+    if not _labelled(rows):
+        return {"articles": 0, "skipped": "no article with extract labels"}
     results = {"extract_cv": cross_validate(rows, seed=seed)}
     weights = fit(rows, seed)
     dev = eval_dir / "dev.jsonl"

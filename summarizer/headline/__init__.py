@@ -15,6 +15,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Span
 
     from summarizer.generate.base import Article, Draft
+    from summarizer.headline.compress import Model
 
 LEAD_SENTENCES = 2  # sentences a headline may be compressed from (the lead, then the next)
 
@@ -31,7 +32,7 @@ def _story_sentences(doc: Doc) -> list[Span]:
     return out
 
 
-def candidates(doc: Doc) -> Iterator[str]:
+def candidates(doc: Doc, model: Model | None = None) -> Iterator[str]:
     """Headline candidates for a parsed article, best first: the learned compression of the
     lead, then the rule-based one, then the same for the second sentence."""
     from summarizer.generate.extractive import headline_from_lead
@@ -39,17 +40,18 @@ def candidates(doc: Doc) -> Iterator[str]:
 
     seen: set[str] = set()
     for sent in _story_sentences(doc):
-        for text in [c.text for c in compressed(sent)] + [headline_from_lead(sent)]:
+        for text in [c.text for c in compressed(sent, model)] + [headline_from_lead(sent)]:
             if text and text.lower() not in seen:
                 seen.add(text.lower())
                 yield text
 
 
-def headline_for(doc: Doc, source: str) -> tuple[str, list[str]]:
-    """The first candidate that passes the guard (repaired if need be), with warnings."""
+def headline_for(doc: Doc, source: str, model: Model | None = None) -> tuple[str, list[str]]:
+    """The first candidate that passes the guard (repaired if need be), with warnings.
+    ``model``: headline weights other than the committed ones (cross-validation)."""
     from summarizer.headline.guard import guard
 
-    found = candidates(doc)
+    found = candidates(doc, model)
     first = next(found, "")
     if not first:
         return "", []

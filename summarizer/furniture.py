@@ -15,6 +15,7 @@ __all__ = [
     "MAX_FURNITURE_LEN",
     "furniture_hits",
     "furniture_kind",
+    "furniture_spans",
     "has_furniture",
     "strip_furniture",
     "top_furniture_kind",
@@ -230,6 +231,11 @@ def _phrases() -> tuple[tuple[str, re.Pattern], ...]:
         kind, _, pattern = line.partition(" | ")
         out.append((kind.strip(), re.compile(pattern.strip())))
     return tuple(out)
+
+
+def furniture_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every furniture phrase in ``text``."""
+    return [m.span() for _, pattern in _phrases() for m in pattern.finditer(text)]
 
 
 def furniture_hits(text: str) -> list[tuple[str, str]]:

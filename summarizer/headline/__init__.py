@@ -21,11 +21,15 @@ LEAD_SENTENCES = 2  # sentences a headline may be compressed from (the lead, the
 
 
 def _story_sentences(doc: Doc) -> list[Span]:
-    from summarizer.furniture import has_furniture
+    """The first sentences with six words of story once glued-on furniture is discounted."""
+    from summarizer.furniture import furniture_spans
 
     out = []
     for sent in doc.sents:
-        if sum(t.is_alpha for t in sent) >= 6 and not has_furniture(sent.text):
+        spans = furniture_spans(sent.text)
+        base = sent.start_char
+        words = [t for t in sent if t.is_alpha and not any(a <= t.idx - base < b for a, b in spans)]
+        if len(words) >= 6:
             out.append(sent)
         if len(out) >= LEAD_SENTENCES:
             break

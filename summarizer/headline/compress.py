@@ -44,6 +44,7 @@ FORCED_DEPS = frozenset(
         "oprd",
         "expl",
         "dative",
+        "mark",
     }
 )
 ARTICLES = frozenset({"a", "an", "the"})
@@ -51,6 +52,7 @@ REPORTING = frozenset(
     {"say", "tell", "report", "announce", "claim", "reveal", "warn", "insist", "confirm"}
 )
 _BE_HAVE_AUX = frozenset({"be", "have"})
+_POSSESSIVES = frozenset({"its", "their"})
 
 
 # ----------------------------------------------------------------------------- features
@@ -178,6 +180,10 @@ def _word_cost(tok: Token) -> int:
         return 0
     if tok.lower_ in ARTICLES and tok.dep_ == "det":
         return 0
+    if (tok.dep_ == "poss" and tok.lower_ in _POSSESSIVES) or (
+        tok.dep_ == "mark" and tok.lower_ == "that"
+    ):
+        return 0
     if tok.dep_ in {"aux", "auxpass"} and tok.lemma_.lower() in _BE_HAVE_AUX:
         return 0
     return 1
@@ -199,6 +205,15 @@ def root_candidates(sent: Span) -> list[Token]:
     return roots
 
 
+def is_forced(child: Token) -> bool:
+    """Dependents kept with their head beyond FORCED_DEPS: the content of 'X says' (alone
+    it is no headline) and the rest of a name ('General' in 'General Motors')."""
+    head = child.head
+    if child.dep_ == "ccomp" and head.lemma_.lower() in REPORTING:
+        return True
+    return child.dep_ in {"compound", "flat"} and child.pos_ == head.pos_ == "PROPN"
+
+
 def _decode_root(
     root: Token, scores: dict[int, float], max_words: int
 ) -> dict[int, tuple[float, frozenset[int]]]:
@@ -210,7 +225,7 @@ def _decode_root(
             if child.i not in scores:
                 continue
             sub = best(child)
-            forced = child.dep_ in FORCED_DEPS
+            forced = child.dep_ in FORCED_DEPS or is_forced(child)
             merged: dict[int, tuple[float, frozenset[int]]] = {} if forced else dict(table)
             for n1, (s1, k1) in table.items():
                 for n2, (s2, k2) in sub.items():
@@ -228,6 +243,18 @@ def _decode_root(
     return best(root)
 
 
+def _furniture_tokens(sent: Span) -> set[int]:
+    """Tokens inside page furniture glued to the sentence ("... inbox + Subscribe Floods
+    have closed ..."): the decoder may not keep them."""
+    from summarizer.furniture import furniture_spans
+
+    spans = furniture_spans(sent.text)
+    if not spans:
+        return set()
+    base = sent.start_char
+    return {t.i for t in sent if any(a <= t.idx - base < b for a, b in spans)}
+
+
 @dataclass(frozen=True)
 class Candidate:
     text: str
@@ -240,10 +267,20 @@ def candidates(sent: Span, model: Model | None = None, limit: int = 6) -> list[C
     model = model or load_model()
     if model is None:
         return []
-    scores = {t.i: model.logit(t, sent) - model.bias for t in sent if not t.is_space}
+    blocked = _furniture_tokens(sent)
+    scores = {
+        t.i: model.logit(t, sent) - model.bias
+        for t in sent
+        if not t.is_space and t.i not in blocked
+    }
     found: list[Candidate] = []
     seen: set[str] = set()
-    for root in root_candidates(sent):
+    roots = [r for r in root_candidates(sent) if r.i in scores]
+    if not roots:  # the parse hung the story on a furniture word: start at its clauses
+        roots = [
+            t for t in sent if t.i in scores and t.pos_ in {"VERB", "AUX"} and t.head.i in blocked
+        ]
+    for root in roots:
         table = _decode_root(root, scores, model.max_words)
         ranked = sorted(
             ((s, n, k) for n, (s, k) in table.items() if n >= model.min_words),
@@ -295,16 +332,16 @@ def _restyle(sent: Span, kept: set[int]) -> dict[int, str | None]:
     for i in sorted(kept):
         tok = doc[i]
         if (
-            tok.dep_ == "det"
-            and tok.lower_ in ARTICLES
-            or tok.is_punct
-            and tok.text not in {"-", "%", "$", "£", "€"}
+            (tok.dep_ == "det" and tok.lower_ in ARTICLES)
+            or (tok.is_punct and tok.text not in {"-", "%", "$", "£", "€"})
+            or (tok.dep_ == "poss" and tok.lower_ in _POSSESSIVES)  # "boosts its profits"
+            or (tok.dep_ == "mark" and tok.lower_ == "that")  # "says that X" -> "says X"
         ):
             out[i] = None
     for i in sorted(kept):
         verb = doc[i]
-        if verb.pos_ not in {"VERB", "AUX"} or verb.dep_ in {"aux", "auxpass"}:
-            continue
+        if verb.pos_ not in {"VERB", "AUX"} or verb.dep_ in {"aux", "auxpass", "relcl", "acl"}:
+            continue  # a relative clause keeps its tense ("who appeared in")
         auxes = [c for c in verb.children if c.dep_ in {"aux", "auxpass"} and c.i in kept]
         lemmas = [a.lemma_.lower() for a in auxes]
         has_subject = any(c.dep_ in {"nsubj", "nsubjpass"} for c in verb.children)

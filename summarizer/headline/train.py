@@ -31,6 +31,7 @@ from summarizer.headline.compress import (
     FORCED_DEPS,
     Model,
     candidates,
+    is_forced,
     token_features,
 )
 
@@ -39,9 +40,10 @@ DEFAULT_OUT_DIR = Path(__file__).resolve().parent.parent / "models"
 HEADLINE_SOURCES = ("bbc-politics",)  # dev.jsonl rows whose title is a real BBC headline
 VOCAB_MIN_COUNT = 4
 C = 0.5
-BIAS_GRID = (-1.0, -0.5, 0.0, 0.5, 1.0, 1.5)
+BIAS_GRID = (-2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0)
 MAX_WORDS_GRID = (8, 10, 12)
 _WORD = re.compile(r"[a-z0-9]+")
+_ALPHA_WORD = re.compile(r"(?<![\w-])[A-Za-z][a-z'’]*(?![\w-])")
 _SPACE = re.compile(r"\s+")
 
 
@@ -77,10 +79,11 @@ def load_rows(eval_dir: Path) -> list[dict]:
 
 
 def lead_paragraph(text: str, limit: int = 700) -> str:
-    """The article's first paragraph (what gets parsed), capped at ``limit`` characters."""
+    """The article's first paragraph of story (what gets parsed): six words or more, so
+    that a dateline, a fixture line or a score line above the story is skipped."""
     for para in re.split(r"\n\s*\n|\n", text.strip()):
-        if len(para.split()) >= 6:
-            return para[:limit]
+        if len(_ALPHA_WORD.findall(para)) >= 6:
+            return para.strip()[:limit]
     return text.strip()[:limit]
 
 
@@ -156,7 +159,7 @@ def align(sent: Span, title: str) -> set[int] | None:
         changed = False
         for i in list(kept):
             for child in doc[i].children:
-                if child.i not in kept and child.dep_ in FORCED_DEPS:
+                if child.i not in kept and (child.dep_ in FORCED_DEPS or is_forced(child)):
                     kept.add(child.i)
                     changed = True
     for tok in matched:

@@ -217,17 +217,24 @@ def train(
     ] = None,
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Where to write the model (default: the shipped file)."),
+        typer.Option("--out", help="Folder for the models (default: the shipped ones)."),
+    ] = None,
+    only: Annotated[
+        str | None, typer.Option("--only", help="One model: postprocess | headlines.")
     ] = None,
 ) -> None:
-    """Rebuild the trained models from the gold files, deterministically."""
+    """Rebuild the trained models from the gold files and headlines, deterministically."""
     from summarizer.learn.build import TRAINERS, default_eval_dir
 
     folder = eval_dir or default_eval_dir()
     if not (folder / "train-gold.jsonl").is_file():
         raise fail(f"no gold files in {folder} (give --eval-dir)")
+    if only is not None and only not in TRAINERS:
+        raise fail(f"unknown model {only!r}; choose one of: {', '.join(TRAINERS)}")
     try:
         for name, trainer in TRAINERS.items():
+            if only is not None and name != only:
+                continue
             typer.echo(f"newsum: training {name} ...", err=True)
             summary = trainer(folder, out)
             typer.echo(f"newsum: {name}: {summary}")

@@ -8,8 +8,18 @@ group says which habit it covers.
 """
 
 import re
+from functools import lru_cache
+from pathlib import Path
 
-__all__ = ["MAX_FURNITURE_LEN", "furniture_kind", "top_furniture_kind"]
+__all__ = [
+    "MAX_FURNITURE_LEN",
+    "furniture_hits",
+    "furniture_kind",
+    "furniture_spans",
+    "has_furniture",
+    "strip_furniture",
+    "top_furniture_kind",
+]
 
 # A furniture line is a label, not prose; anything longer is kept whatever it says.
 MAX_FURNITURE_LEN = 160
@@ -202,3 +212,47 @@ def _is_byline(line: str) -> bool:
     return len(tail) <= 8 and all(
         not t[0].islower() or t.casefold() in _BYLINE_TAIL_WORDS for t in tail
     )
+
+
+# ----------------------------------------------------------------------------- inline furniture
+# Furniture that copied pages glue into a story line (a newsletter box run into a sentence, a
+# share bar, a photo credit), which the whole-line patterns above cannot see. The patterns are
+# data (summarizer/data/furniture_phrases.txt, with where they come from).
+
+_PHRASES_PATH = Path(__file__).resolve().parent / "data" / "furniture_phrases.txt"
+
+
+@lru_cache(maxsize=1)
+def _phrases() -> tuple[tuple[str, re.Pattern], ...]:
+    out = []
+    for line in _PHRASES_PATH.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        kind, _, pattern = line.partition(" | ")
+        out.append((kind.strip(), re.compile(pattern.strip())))
+    return tuple(out)
+
+
+def furniture_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every furniture phrase in ``text``."""
+    return [m.span() for _, pattern in _phrases() for m in pattern.finditer(text)]
+
+
+def furniture_hits(text: str) -> list[tuple[str, str]]:
+    """(kind, matched text) for every furniture phrase in ``text``; [] for clean prose."""
+    hits = []
+    for kind, pattern in _phrases():
+        for match in pattern.finditer(text):
+            hits.append((kind, match.group(0).strip()))
+    return hits
+
+
+def has_furniture(text: str) -> bool:
+    return any(pattern.search(text) for _, pattern in _phrases())
+
+
+def strip_furniture(text: str) -> str:
+    """``text`` with every inline furniture phrase cut out (the story words around it kept)."""
+    for _, pattern in _phrases():
+        text = pattern.sub(" ", text)
+    return re.sub(r"\s+", " ", text).strip(" +|•·-–—:")

@@ -16,6 +16,7 @@ from summarizer.deadline import Deadline
 from summarizer.faithfulness import check_draft
 from summarizer.generate import Article, Draft, Generator, get_generator
 from summarizer.generate.extractive import ExtractiveGenerator
+from summarizer.headline import guard_draft
 from summarizer.ingest import DEFAULT_MAX_CHARS, CleanText, ingest
 from summarizer.postprocess import Extraction, extract
 from summarizer.schema import Meta, StructuredSummary
@@ -92,6 +93,7 @@ class Pipeline:
         drafts = self.generator.generate(articles)
         if not self.generator.extractive:
             drafts = [self._guard(article, draft) for article, draft in zip(articles, drafts)]
+        drafts = [guard_draft(article, draft) for article, draft in zip(articles, drafts)]
         per_item = (time.perf_counter() - started) * 1000 / max(1, len(items))
         caps = list(max_claims) if isinstance(max_claims, Sequence) else [max_claims] * len(items)
         briefs = []

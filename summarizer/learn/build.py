@@ -26,8 +26,24 @@ def train_postprocess(eval_dir: Path, out: Path | None = None) -> str:
     return f"{len(articles)} articles -> {path} ({path.stat().st_size} bytes; {sizes})"
 
 
+def train_headlines(eval_dir: Path, out: Path | None = None) -> str:
+    """The headline compressor and the summary sentence scorer, from the real headlines
+    and the extract labels (``summarizer/headline/train.py``)."""
+    from summarizer.headline.train import train
+    from summarizer.postprocess.decide import MODEL_FILE
+
+    folder = MODEL_FILE.parent if out is None or out.suffix == ".json" else out
+    report = train(eval_dir, folder, seed=0)
+    return "; ".join(
+        f"{name} -> {info['path']} ({info['bytes']} bytes)"
+        for name, info in report.items()
+        if isinstance(info, dict) and "path" in info
+    )
+
+
 TRAINERS: dict[str, Callable[[Path, Path | None], str]] = {
     "postprocess": train_postprocess,
+    "headlines": train_headlines,
 }
 
 __all__ = ["TRAINERS", "default_eval_dir"]

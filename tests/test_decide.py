@@ -9,10 +9,10 @@ from support import SHARED_EVAL, assert_evidence_valid
 from summarizer.analyse import parse
 from summarizer.confidence import apply_min_confidence
 from summarizer.errors import InputError
+from summarizer.learn.cv import as_brief
 from summarizer.postprocess import extract, extract_rules
 from summarizer.postprocess.decide import DECISIONS, MODEL_FILE, Decision, Model, shipped_model
 from summarizer.postprocess.features import build_candidates
-from summarizer.schema import GeneratorInfo, Meta, StructuredSummary
 
 STORY = (
     "The transport ministry said on Monday that the new rail line would cut journey times "
@@ -64,16 +64,7 @@ def test_learned_items_carry_confidence_and_exact_evidence():
     rebutted = next(c for c in ex.claims if c.id == denial.rebuts)
     assert "accused" in rebutted.evidence.text
     assert any("next Tuesday" in (s.when or "") for s in ex.next_steps)
-    brief = StructuredSummary(
-        headline="h",
-        summary="s",
-        key_actors=ex.key_actors,
-        claims=ex.claims,
-        denials=ex.denials,
-        next_steps=ex.next_steps,
-        meta=Meta(generator=GeneratorInfo(backend="extractive"), language="en",
-                  source_chars=len(STORY), elapsed_ms=0.0),
-    )  # fmt: skip
+    brief = as_brief(ex, doc.text)
     assert assert_evidence_valid(brief, doc.text) == len(items) + sum(
         len(a.evidence) - 1 for a in ex.key_actors
     )
@@ -87,12 +78,7 @@ def test_rules_only_gives_no_confidence():
 def test_min_confidence_drops_weak_items_and_dangling_links():
     doc = parse(STORY)
     ex = extract(doc)
-    brief = StructuredSummary(
-        headline="h", summary="s", key_actors=ex.key_actors, claims=ex.claims,
-        denials=ex.denials, next_steps=ex.next_steps,
-        meta=Meta(generator=GeneratorInfo(backend="extractive"), language="en",
-                  source_chars=len(STORY), elapsed_ms=0.0),
-    )  # fmt: skip
+    brief = as_brief(ex, doc.text)
     assert apply_min_confidence(brief, 0.0) == brief
     cut = min(c.confidence for c in brief.claims) + 1e-6
     fewer = apply_min_confidence(brief, cut)

@@ -355,6 +355,28 @@ def _actor(verb: Token, resolver: SpeakerResolver, target: Token | None = None) 
     return name
 
 
+def _step_readings(sent: Span, quotes: QuoteMap):
+    """(token, future marker, time expression, forward?) of each word that could carry a
+    step: verbs, plan nouns and plan adjectives, auxiliaries skipped."""
+    for tok in sent:
+        if tok.dep_ in ("aux", "auxpass"):
+            continue
+        if tok.pos_ not in ("VERB", "AUX") and not (_plan_noun(tok) or _plan_adjective(tok)):
+            continue
+        when, forward = _time_expression(tok, sent, quotes)
+        yield tok, _future_marker(tok), when, forward
+
+
+def _plan_target(tok: Token, marker, when, sent: Span, quotes: QuoteMap):
+    """The verb under "due to"/"plans to" carries the action (and may carry the date)."""
+    for c in tok.children:
+        if c.dep_ in ("xcomp", "acl") and marker == "plan" and c == _to_complement(tok):
+            if when is None:
+                when, _ = _time_expression(c, sent, quotes)
+            return c, when
+    return tok, when
+
+
 def find_next_steps(index: ActorIndex) -> list[NextStep]:
     """Future or scheduled actions, one per sentence and actor, in text order."""
     resolver = SpeakerResolver(index)
@@ -363,13 +385,7 @@ def find_next_steps(index: ActorIndex) -> list[NextStep]:
         if sent.text.rstrip().endswith("?"):
             continue
         seen: set[str | None] = set()
-        for tok in sent:
-            if tok.dep_ in ("aux", "auxpass"):
-                continue
-            if tok.pos_ not in ("VERB", "AUX") and not (_plan_noun(tok) or _plan_adjective(tok)):
-                continue
-            marker = _future_marker(tok)
-            when, forward = _time_expression(tok, sent, index.quotes)
+        for tok, marker, when, forward in _step_readings(sent, index.quotes):
             if marker is not None and not _real_plan(tok, marker, when, forward, index, resolver):
                 continue
             if marker is None:
@@ -395,13 +411,7 @@ def find_next_steps(index: ActorIndex) -> list[NextStep]:
                     continue
             if _conditional(tok):
                 continue
-            # the verb under "due to"/"plans to" carries the action
-            target = tok
-            for c in tok.children:
-                if c.dep_ in ("xcomp", "acl") and marker == "plan" and c == _to_complement(tok):
-                    target = c
-                    if when is None:
-                        when, _ = _time_expression(c, sent, index.quotes)
+            target, when = _plan_target(tok, marker, when, sent, index.quotes)
             actor = _actor(tok, resolver, target)
             if actor in seen:
                 continue
@@ -428,25 +438,14 @@ def next_step_candidates(index: ActorIndex) -> dict[int, NextStep]:
     out: dict[int, NextStep] = {}
     for no, sent in enumerate(index.units):
         best = None
-        for tok in sent:
-            if tok.dep_ in ("aux", "auxpass"):
-                continue
-            if tok.pos_ not in ("VERB", "AUX") and not (_plan_noun(tok) or _plan_adjective(tok)):
-                continue
-            marker = _future_marker(tok)
-            when, forward = _time_expression(tok, sent, index.quotes)
+        for tok, marker, when, forward in _step_readings(sent, index.quotes):
             if marker is not None or forward:
                 best = (tok, marker, when)
                 break
         if best is None:
             continue
         tok, marker, when = best
-        target = tok
-        for c in tok.children:
-            if c.dep_ in ("xcomp", "acl") and marker == "plan" and c == _to_complement(tok):
-                target = c
-                if when is None:
-                    when, _ = _time_expression(c, sent, index.quotes)
+        target, when = _plan_target(tok, marker, when, sent, index.quotes)
         out[no] = NextStep(
             actor=_actor(tok, resolver, target),
             action=_action(target),

@@ -150,7 +150,8 @@ def future_marker(sent: Span) -> str | None:
             return "going to"
         if tok.lemma_.lower() in SCHEDULING and _present_or_bare(tok):
             return tok.text
-        if ahead and tok.pos_ in {"VERB", "AUX"} and "Pres" in tok.morph.get("Tense"):
+        finite_present = "Pres" in tok.morph.get("Tense") and "Fin" in tok.morph.get("VerbForm")
+        if ahead and tok.pos_ in {"VERB", "AUX"} and finite_present:
             return f"{tok.text} ... {ahead[0].text}"
     return None
 
@@ -230,13 +231,28 @@ def _phrase(tok: Token) -> Span:
     return tok.doc[left.i : tok.i + 1]
 
 
+# "X-led", "X-backed", "X-based" before a doer: X only qualifies it
+_LED_BY = re.compile(r"((?:[^\W\d_][\w.']*\s?){1,3})\s?-\s?[^\W\d_]+ed\b")
+
+
+def _kind(tok: Token, extraction: Extraction) -> str | None:
+    """ "person" or "body" (country, organisation, group) for a named doer, if known."""
+    words = name_words(_phrase(tok).text)
+    for actor in extraction.key_actors:
+        if words and any(words <= name_words(f) for f in (actor.name, *actor.aliases)):
+            return "person" if actor.type == "person" else "body"
+    if tok.ent_type_ == "PERSON":
+        return "person"
+    return "body" if tok.ent_type_ in {"GPE", "NORP"} else None
+
+
 def _role_verdict(mine: Token, theirs: Token | None, extraction: Extraction) -> str | None:
     """ "support", "contradict" or None (cannot tell) for two doers of the same event."""
     if theirs is None:
         return None
     my_name = _phrase(mine).text
     if theirs.pos_ == "PRON":
-        if theirs.lower_ in {"he", "she"} and mine.ent_type_ in {"GPE", "ORG", "NORP"}:
+        if theirs.lower_ in {"he", "she"} and _kind(mine, extraction) == "body":
             return "contradict"
         return None
     their_name = _phrase(theirs).text
@@ -248,11 +264,10 @@ def _role_verdict(mine: Token, theirs: Token | None, extraction: Extraction) -> 
     # a common-noun doer: the summary's name only inside a modifier such as "X-led" or
     # "X-backed" names another body than the doer itself
     words = name_words(my_name)
-    for mod in theirs.children:
-        if mod.dep_ in {"amod", "compound"} and "-" in mod.text:
-            head, _, rest = mod.text.rpartition("-")
-            if rest.lower().endswith("ed") and words and words <= name_words(head):
-                return "contradict"
+    left = theirs.doc.text[theirs.left_edge.idx : theirs.idx]
+    for match in _LED_BY.finditer(left):
+        if words and words <= name_words(match.group(1)):
+            return "contradict"
     if words and words <= set(_words(" ".join(t.text for t in theirs.subtree))):
         return "support"
     return None
@@ -277,8 +292,9 @@ def role_conflicts(sentence: str, doc: Doc, extraction: Extraction) -> str | Non
             continue
         against = [t for v, t in verdicts if v == "contradict"]
         if against:
-            who = _phrase(against[0].agent).text if against[0].agent.pos_ != "PRON" else None
-            doer = f"{who!r}" if who else "someone else"
+            doer_tok = against[0].agent
+            who = doer_tok.doc[doer_tok.left_edge.i : doer_tok.i + 1].text
+            doer = f"{who!r}" + (" (a person)" if doer_tok.pos_ == "PRON" else "")
             return (
                 f"says {_phrase(agent).text!r} {mine.verb.text} {mine.patient.text}; "
                 f"the source says {doer} did"

@@ -19,6 +19,8 @@ Doc; only its ``Extraction`` interface is used) decides for the same sentence:
 - ``roles``: a summary sentence is dropped when, for an event it shares with the source
   (same object noun, same or synonymous verb), the source names another actor and never
   this one.
+- ``characters``: a summary sentence (or headline) with control characters or letters of
+  a script the source never uses is dropped.
 
 Every removal is counted per check and reported in one warning.
 """
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,7 +41,7 @@ from summarizer.generate.windows import split_sentences
 from summarizer.postprocess import Extraction, extract
 from summarizer.schema import Denial, Evidence
 
-CHECKS = ("grounding", "speaker", "denial", "future", "sentence", "roles")
+CHECKS = ("grounding", "speaker", "denial", "future", "sentence", "roles", "characters")
 #: The confidence given to an LLM denial the post-processor does not read as a denial
 #: (only where the schema carries confidences).
 UNCONFIRMED_DENIAL_CONFIDENCE = 0.2
@@ -165,6 +168,30 @@ def _present_or_bare(tok: Token) -> bool:
         aux = [c for c in tok.children if c.dep_ in {"auxpass", "aux"}]
         return any("Pres" in a.morph.get("Tense") for a in aux)
     return False
+
+
+# ---- stray characters ------------------------------------------------------------------
+
+
+def _script(char: str) -> str:
+    return unicodedata.name(char, "UNKNOWN").split()[0]
+
+
+@functools.lru_cache(maxsize=64)
+def source_scripts(text: str) -> frozenset[str]:
+    return frozenset(_script(c) for c in set(text) if c.isalpha())
+
+
+def stray_characters(text: str, source: str) -> str | None:
+    """Why ``text`` holds characters its source could not have given it, or None: control
+    characters, or letters of a script the source never uses (what small models emit)."""
+    if any(unicodedata.category(c) == "Cc" and c not in "\t\n\r" for c in text):
+        return "control characters"
+    scripts = source_scripts(source)
+    foreign = sorted({_script(c) for c in text if c.isalpha()} - scripts)
+    if foreign:
+        return f"letters in a script the source does not use ({', '.join(foreign[:3])})"
+    return None
 
 
 # ---- summary roles ----------------------------------------------------------------------
@@ -374,14 +401,23 @@ def check_reply_items(reply, summary: str, doc: Doc) -> CheckedItems:
         else:
             steps.append(step)
 
-    kept_sentences, reasons = [], []
+    kept_sentences, reasons, stray = [], [], []
     for sentence in split_sentences(summary):
-        why = role_conflicts(sentence, doc, extraction)
-        if why:
+        odd = stray_characters(sentence, doc.text)
+        why = None if odd else role_conflicts(sentence, doc, extraction)
+        if odd:
+            removed["characters"] += 1
+            stray.append(odd)
+        elif why:
             removed["roles"] += 1
             reasons.append(why)
         else:
             kept_sentences.append(sentence)
+    if stray:
+        warnings.append(
+            f"llm checks: dropped {len(stray)} summary sentence(s) with "
+            f"{'; '.join(dict.fromkeys(stray))}"
+        )
     if reasons:
         warnings.append(
             f"llm checks: dropped {len(reasons)} summary sentence(s) whose roles contradict "
@@ -392,7 +428,7 @@ def check_reply_items(reply, summary: str, doc: Doc) -> CheckedItems:
             f"llm checks: {lowered} denial(s) the post-processor does not read as denials "
             f"kept with confidence {UNCONFIRMED_DENIAL_CONFIDENCE}"
         )
-    items_removed = {k: v for k, v in removed.items() if v and k != "roles"}
+    items_removed = {k: v for k, v in removed.items() if v and k not in ("roles", "characters")}
     if items_removed:
         shown = ", ".join(f"{k} {v}" for k, v in items_removed.items())
         warnings.append(f"llm checks removed {sum(items_removed.values())} items ({shown})")

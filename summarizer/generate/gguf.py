@@ -14,7 +14,9 @@ Needs the optional extra: ``pip install 'newsum[gguf]'``.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
+import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -27,9 +29,12 @@ from summarizer.generate.llm import CallFailed, ReplyGenerator
 from summarizer.generate.reply import reply_json_schema
 
 EXTRA = "gguf"
+ENV_REPACK = "NEWSUM_GGUF_REPACK"
 #: Context when the file does not say (llama.cpp's own default is the trained size).
 DEFAULT_CONTEXT = 4096
-_lock = threading.Lock()
+#: Tokens a chat template adds around each message ("<|im_start|>user\n" ... "<|im_end|>\n").
+TEMPLATE_TOKENS = 12
+_lock = threading.RLock()
 
 
 def missing_extra() -> str | None:
@@ -54,6 +59,37 @@ def trained_context(path: str) -> int | None:
         return int(field.parts[field.data[0]][0])
     except Exception:  # no gguf package, an odd file: llama.cpp decides
         return None
+
+
+@contextlib.contextmanager
+def _repacking(enabled: bool):
+    """Load with llama.cpp's CPU weight repacking on or off (off unless NEWSUM_GGUF_REPACK=1).
+
+    With 0.3.36 on this project's AVX-512 machine, decoding more than one token at a time
+    from repacked Q4_K weights crashes the process (SIGSEGV in ``llama_decode``); without
+    repacking it runs. llama-cpp-python does not expose the switch
+    (``llama_model_params.use_extra_bufts``), so it is set on the defaults it reads.
+    """
+    import llama_cpp.llama as high
+
+    if enabled:
+        yield
+        return
+    low = high.llama_cpp
+    original = low.llama_model_default_params
+
+    def defaults():
+        params = original()
+        if hasattr(params, "use_extra_bufts"):
+            params.use_extra_bufts = False
+        return params
+
+    with _lock:
+        low.llama_model_default_params = defaults
+        try:
+            yield
+        finally:
+            low.llama_model_default_params = original
 
 
 class GGUFGenerator(ReplyGenerator):
@@ -97,14 +133,15 @@ class GGUFGenerator(ReplyGenerator):
         from llama_cpp import Llama
 
         try:
-            return Llama(
-                model_path=path,
-                n_ctx=n_ctx,
-                n_threads=threads,
-                n_threads_batch=threads,
-                seed=0,
-                verbose=False,
-            )
+            with _repacking(os.environ.get(ENV_REPACK, "").strip() in {"1", "true", "yes"}):
+                return Llama(
+                    model_path=path,
+                    n_ctx=n_ctx,
+                    n_threads=threads,
+                    n_threads_batch=threads,
+                    seed=0,
+                    verbose=False,
+                )
         except Exception as exc:
             raise loading.load_failed(self.model, exc) from exc
 
@@ -116,8 +153,7 @@ class GGUFGenerator(ReplyGenerator):
         return len(self._llama.tokenize(text.encode("utf-8"), add_bos=False, special=False))
 
     def _fit(self, article: Article) -> tuple[str, str | None]:
-        overhead = sum(self._tokens(m["content"]) + 8 for m in self.messages(""))
-        budget = self.context - self.max_new_tokens - overhead
+        budget = self.context - self.max_new_tokens - self._prompt_tokens(self.messages(""))
         sents = [s for s in article.doc.sents if s.text.strip()]
         lengths = [self._tokens(s.text) + 1 for s in sents]
         if sum(lengths) <= budget:
@@ -139,17 +175,33 @@ class GGUFGenerator(ReplyGenerator):
         )
         return article.text[:end], note
 
+    def _prompt_tokens(self, messages: list[dict]) -> int:
+        """Tokens of a conversation with a margin for the chat template's own tokens."""
+        return sum(self._tokens(m["content"]) + TEMPLATE_TOKENS for m in messages) + 16
+
+    def _fitting(self, messages: list[dict]) -> list[dict]:
+        """A retry without the failed reply when the whole would overflow the context (the
+        correction still names what was wrong)."""
+        room = self.context - self.max_new_tokens
+        if len(messages) > 2 and self._prompt_tokens(messages) > room:
+            return [m for m in messages if m["role"] != "assistant"]
+        return messages
+
     def _reply(self, conversations: Sequence[list[dict]]) -> list[str | CallFailed]:
         schema = reply_json_schema()
         replies: list[str | CallFailed] = []
         for messages in conversations:
-            with _lock:  # one llama.cpp context: one decode at a time
-                out = self._llama.create_chat_completion(
-                    messages=messages,
-                    response_format={"type": "json_object", "schema": schema},
-                    temperature=0.0,
-                    max_tokens=self.max_new_tokens,
-                    seed=0,
-                )
+            try:
+                with _lock:  # one llama.cpp context: one decode at a time
+                    out = self._llama.create_chat_completion(
+                        messages=self._fitting(messages),
+                        response_format={"type": "json_object", "schema": schema},
+                        temperature=0.0,
+                        max_tokens=self.max_new_tokens,
+                        seed=0,
+                    )
+            except ValueError as exc:  # the prompt does not fit the context after all
+                replies.append(CallFailed(str(exc).splitlines()[0][:200]))
+                continue
             replies.append(out["choices"][0]["message"].get("content") or "")
         return replies

@@ -118,7 +118,7 @@ class ReplyGenerator(Generator):
         return results
 
     def generate(self, articles: Sequence[Article]) -> list[Draft]:
-        from summarizer.generate.checks import check_reply_items
+        from summarizer.generate.checks import check_reply_items, stray_characters
 
         self.load()
         fitted = [self._fit(a) for a in articles]
@@ -147,9 +147,14 @@ class ReplyGenerator(Generator):
             for name, count in checked.removed.items():
                 self.removed[name] = self.removed.get(name, 0) + count
             warnings.extend(checked.warnings)
+            headline = _one_line(parsed.headline)
+            odd = stray_characters(headline, article.text) if headline else None
+            if odd:
+                warnings.append(f"llm checks: generated headline dropped ({odd})")
+                headline = ""
             drafts.append(
                 Draft(
-                    headline=_one_line(parsed.headline),
+                    headline=headline,
                     summary=checked.summary,
                     warnings=warnings,
                     truncated=bool(note),

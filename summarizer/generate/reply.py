@@ -149,7 +149,7 @@ class LLMReply(BaseModel):
 def find_object(text: str) -> dict | None:
     """The first JSON object in ``text`` (fenced or not, prose around it), or None."""
     candidates = [m.group(1) for m in _FENCE.finditer(text)] + [text]
-    decoder = json.JSONDecoder()
+    decoder = json.JSONDecoder(strict=False)  # raw control characters in strings: read them
     for candidate in candidates:
         for start in [m.start() for m in re.finditer(r"\{", candidate)][:20]:
             chunk = candidate[start:]

@@ -159,3 +159,13 @@ def test_the_removals_reach_meta_warnings_through_the_pipeline():
     else:
         assert removed == ["llm checks removed 4 items (speaker 2, denial 1, future 1)"]
     assert generator.removed["roles"] == 1
+
+
+def test_stray_characters_drop_a_summary_sentence(doc):
+    summary = "Maren Holt regretted the decision. The envoys left \u6bd4\u8f83 quickly."
+    checked = run(doc, summary=summary)
+    assert checked.summary == "Maren Holt regretted the decision."
+    assert checked.removed["characters"] == 1
+    assert any("a script the source does not use (CJK)" in w for w in checked.warnings)
+    control = run(doc, summary="The envoys left\x15 at once. Maren Holt regretted the decision.")
+    assert control.summary == "Maren Holt regretted the decision."

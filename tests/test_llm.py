@@ -148,10 +148,27 @@ def test_an_unfaithful_llm_summary_is_repaired(causal):
 
 
 def test_a_reply_that_is_not_json_falls_back_to_extractive(causal):
-    brief = Pipeline(generator=ScriptedLLM(causal, "I cannot help with that.")).summarize(COURT)
+    generator = ScriptedLLM(causal, "I cannot help with that.")
+    brief = Pipeline(generator=generator).summarize(COURT)
     assert brief.summary and brief.headline
     assert any("did not reply with a JSON object" in w for w in brief.meta.warnings)
     assert any("replaced by the extractive summary" in w for w in brief.meta.warnings)
+    # retried once, with the failed reply and the reason in the conversation
+    first, retry = generator.prompts
+    assert retry.startswith(first) and "does not match the required JSON schema" in retry
+    assert any(
+        w.startswith("llm: reply failed the schema twice (not a JSON object)")
+        for w in brief.meta.warnings
+    )
+
+
+def test_an_in_process_reply_that_fails_the_schema_falls_back_by_field(causal):
+    over = dict(REPLY, next_steps=REPLY["next_steps"] * 3)  # 6 > 4 next steps
+    brief = Pipeline(generator=ScriptedLLM(causal, json.dumps(over))).summarize(COURT)
+    assert brief.headline == REPLY["headline"]  # valid fields are kept
+    (warning,) = [w for w in brief.meta.warnings if "failed the schema" in w]
+    assert "next_steps has 6 items, more than 4" in warning
+    assert warning.endswith("fell back to the rule-based output for: next_steps")
 
 
 @pytest.mark.parametrize(

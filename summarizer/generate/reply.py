@@ -53,8 +53,11 @@ def reply_json_schema() -> dict:
     """The JSON Schema a reply must satisfy (bounded arrays and strings)."""
 
     def string(name: str, description: str | None, nullable: bool) -> dict:
-        prop: dict[str, Any] = {"type": ["string", "null"] if nullable else "string"}
-        prop["maxLength"] = MAX_CHARS[name]
+        bounded = {"type": "string", "maxLength": MAX_CHARS[name]}
+        # anyOf, not "type": ["string", "null"]: grammar converters (llama.cpp's among
+        # them) drop maxLength from a type list, and an unbounded string lets a small
+        # model ramble until it runs out of tokens
+        prop: dict[str, Any] = {"anyOf": [bounded, {"type": "null"}]} if nullable else bounded
         if description:
             prop["description"] = description
         return prop

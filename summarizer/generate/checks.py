@@ -94,7 +94,20 @@ def _actor_words(name: str, extraction: Extraction) -> set[str]:
     return words
 
 
-def same_speaker(proposed: str, attributed: str, extraction: Extraction) -> bool:
+def _sentence_words(text: str, extraction: Extraction) -> set[str]:
+    """Words of a sentence plus every form of the actors it names ("NATO" where it says
+    "North Atlantic Treaty Organization") and their roles."""
+    words = name_words(text)
+    for actor in extraction.key_actors:
+        forms = [name_words(f) for f in (actor.name, *actor.aliases)]
+        if any(f and f <= words for f in forms):
+            words |= set().union(*forms) | name_words(actor.role or "")
+    return words
+
+
+def same_speaker(
+    proposed: str, attributed: str, extraction: Extraction, sentence: str = ""
+) -> bool:
     """True when ``proposed`` names the speaker the post-processor found (alias-aware)."""
     mine = name_words(proposed)
     if not mine:
@@ -102,9 +115,10 @@ def same_speaker(proposed: str, attributed: str, extraction: Extraction) -> bool
     theirs = _actor_words(attributed, extraction)
     if mine <= theirs:
         return True
-    # a fuller form of the same name: "Jens Stoltenberg" for "Stoltenberg"
+    # a fuller form of the same name ("NATO chief Jens Stoltenberg" for "Stoltenberg"):
+    # the words it adds must come from that sentence or its actors' other names and roles
     core = name_words(attributed)
-    return bool(core) and core <= mine and mine <= _actor_words(proposed, extraction) | theirs
+    return bool(core) and core <= mine and mine - core <= _sentence_words(sentence, extraction)
 
 
 def named_in(name: str, text: str, extraction: Extraction) -> bool:
@@ -360,7 +374,9 @@ def check_reply_items(reply, summary: str, doc: Doc) -> CheckedItems:
         if not there and item.evidence.text[:1] in _QUOTE_MARKS:
             there = _continued_from(item.evidence, attributed, doc.text)
         if there:
-            return any(same_speaker(item.speaker, a.speaker, extraction) for a in there)
+            return any(
+                same_speaker(item.speaker, a.speaker, extraction, item.evidence.text) for a in there
+            )
         return named_in(item.speaker, item.evidence.text, extraction)
 
     def whole(item) -> bool:

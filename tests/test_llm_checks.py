@@ -71,6 +71,11 @@ def test_a_speaker_from_another_sentence_is_removed(doc):
     assert checked.items.claims == [] and checked.removed["speaker"] == 1
 
 
+def test_a_fuller_name_may_not_add_words_from_elsewhere(doc):
+    checked = run(doc, claims=[claim("Velorian envoy Maren Holt", DIALOGUE)])
+    assert checked.items.claims == [] and checked.removed["speaker"] == 1
+
+
 def test_a_past_event_is_not_a_next_step(doc):
     steps = [
         {"actor": "the ministers", "action": "discuss the budget", "when": "Last week",

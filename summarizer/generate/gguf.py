@@ -14,6 +14,7 @@ Needs the optional extra: ``pip install 'newsum[gguf]'``.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import importlib.util
 import os
@@ -134,7 +135,7 @@ class GGUFGenerator(ReplyGenerator):
 
         try:
             with _repacking(os.environ.get(ENV_REPACK, "").strip() in {"1", "true", "yes"}):
-                return Llama(
+                llama = Llama(
                     model_path=path,
                     n_ctx=n_ctx,
                     n_threads=threads,
@@ -144,6 +145,10 @@ class GGUFGenerator(ReplyGenerator):
                 )
         except Exception as exc:
             raise loading.load_failed(self.model, exc) from exc
+        # freed while the interpreter still works (llama-cpp-python's own finaliser runs
+        # after its C bindings are gone and prints a TypeError at exit)
+        atexit.register(llama.close)
+        return llama
 
     @property
     def context(self) -> int:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import resource
+import signal
 import sys
 import time
 from pathlib import Path
@@ -93,6 +94,20 @@ def main(argv: list[str] | None = None) -> int:
 
     scored = {"rules": [], "llm": []}
     seconds = []
+    signal.signal(signal.SIGTERM, _stop)  # a `timeout` still gets the figures so far
+    try:
+        _run(articles, rules, llm, scored, seconds)
+    except KeyboardInterrupt:
+        print(f"  stopped: figures over the {len(scored['llm'])} articles done", flush=True)
+    _report(scored, seconds, generator)
+    return 0
+
+
+def _stop(signum, frame):
+    raise KeyboardInterrupt
+
+
+def _run(articles, rules, llm, scored, seconds) -> None:
     for gid, text, record in articles:
         clean = ingest(text)
         base = rules.summarize_clean([clean], with_source=True)[0]
@@ -110,6 +125,11 @@ def main(argv: list[str] | None = None) -> int:
         notes = [w for w in brief.meta.warnings if w.startswith(("llm", "faithfulness"))]
         print(f"  {gid}: {seconds[-1]:.1f} s; " + (" | ".join(notes) or "no warnings"), flush=True)
 
+
+def _report(scored, seconds, generator) -> None:
+    if not seconds:
+        print("no article finished")
+        return
     sections = {name: _gold_section(rows) for name, rows in scored.items()}
     print(f"\n{'field':<12} {'rules P/R/F1':>20} {'llm P/R/F1':>20}")
     for field in FIELDS:
@@ -132,7 +152,6 @@ def main(argv: list[str] | None = None) -> int:
     base_f1 = pooled_f1(sections["rules"])
     ratio = pooled_f1(sections["llm"]) / base_f1 if base_f1 else 0.0
     print(f"llm_over_rules_f1={ratio:.3f}")
-    return 0
 
 
 if __name__ == "__main__":

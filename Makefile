@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install demo test lint format serve slack bench schema clean
+.PHONY: install demo test test-gguf lint format serve slack bench schema clean
 
 $(STAMP): pyproject.toml constraints.txt requirements/models.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ test: install  ## lint, then the whole test suite (offline)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q
+
+test-gguf: install  ## the llama.cpp (GGUF) tests: builds llama-cpp-python from source (6+ min on 2 cores)
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev,gguf]'
+	$(BIN)/python -m pytest -q -rs tests/test_llm_gguf.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -27,7 +27,7 @@ BackendOpt = Annotated[
     typer.Option(
         "--backend",
         envvar="NEWSUM_BACKEND",
-        help="extractive (default, no weights) | seq2seq | llm | ct2 | auto.",
+        help="extractive (default, no weights) | seq2seq | llm | gguf | openai | ct2 | auto.",
     ),
 ]
 ModelOpt = Annotated[

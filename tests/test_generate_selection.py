@@ -20,7 +20,7 @@ def isolated(monkeypatch):
 
 
 def test_every_backend_has_a_name():
-    assert BACKENDS == ("extractive", "seq2seq", "ct2", "llm", "auto")
+    assert BACKENDS == ("extractive", "seq2seq", "ct2", "llm", "gguf", "openai", "auto")
     with pytest.raises(NewsumError, match="unknown backend 'gpt'"):
         get_generator("gpt")
 

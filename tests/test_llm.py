@@ -15,6 +15,7 @@ from tiny_models import SAMPLES, assert_evidence_valid, tiny_model
 
 from summarizer.generate.llm import LLMGenerator, parse_reply
 from summarizer.pipeline import Pipeline
+from summarizer.schema import Denial
 
 pytestmark = pytest.mark.slow
 COURT = next(p for p in SAMPLES if p.name == "court-case.txt").read_text(encoding="utf-8")
@@ -98,7 +99,14 @@ def test_only_grounded_items_are_kept_with_real_evidence(causal):
     assert brief.meta.generator.backend == "llm"
     assert brief.headline == REPLY["headline"]
     assert brief.summary == REPLY["summary"]
-    assert any("4 of 7 proposed" in w for w in brief.meta.warnings)
+    # 4 grounded; the post-processor reads the denial's sentence as a claim, so the denial
+    # is dropped (or, where the schema has confidences, kept with a low one)
+    if "confidence" in Denial.model_fields:
+        assert any("4 of 7 proposed" in w for w in brief.meta.warnings)
+        assert [d.confidence for d in brief.denials if d.speaker == "Rupert Achebe"] == [0.2]
+    else:
+        assert any("3 of 7 proposed" in w for w in brief.meta.warnings)
+        assert "llm checks removed 4 items (grounding 3, denial 1)" in brief.meta.warnings
     statements = {c.statement for c in brief.claims} | {d.statement for d in brief.denials}
     assert "he admitted everything" not in statements  # invented quote
     assert "Boris Kowalski" not in {c.speaker for c in brief.claims}  # invented speaker
@@ -140,10 +148,27 @@ def test_an_unfaithful_llm_summary_is_repaired(causal):
 
 
 def test_a_reply_that_is_not_json_falls_back_to_extractive(causal):
-    brief = Pipeline(generator=ScriptedLLM(causal, "I cannot help with that.")).summarize(COURT)
+    generator = ScriptedLLM(causal, "I cannot help with that.")
+    brief = Pipeline(generator=generator).summarize(COURT)
     assert brief.summary and brief.headline
     assert any("did not reply with a JSON object" in w for w in brief.meta.warnings)
     assert any("replaced by the extractive summary" in w for w in brief.meta.warnings)
+    # retried once, with the failed reply and the reason in the conversation
+    first, retry = generator.prompts
+    assert retry.startswith(first) and "does not match the required JSON schema" in retry
+    assert any(
+        w.startswith("llm: reply failed the schema twice (not a JSON object)")
+        for w in brief.meta.warnings
+    )
+
+
+def test_an_in_process_reply_that_fails_the_schema_falls_back_by_field(causal):
+    over = dict(REPLY, next_steps=REPLY["next_steps"] * 3)  # 6 > 4 next steps
+    brief = Pipeline(generator=ScriptedLLM(causal, json.dumps(over))).summarize(COURT)
+    assert brief.headline == REPLY["headline"]  # valid fields are kept
+    (warning,) = [w for w in brief.meta.warnings if "failed the schema" in w]
+    assert "next_steps has 6 items, more than 4" in warning
+    assert warning.endswith("fell back to the rule-based output for: next_steps")
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,8 @@
 ``auto`` picks the configured model (``--model`` / NEWSUM_MODEL, else the production
 default) when it is on this machine, else the extractive default; an explicit backend
 whose model cannot load raises ModelUnavailable instead of silently falling back.
+``llm`` with a ``.gguf`` file runs it through llama.cpp (``gguf``); ``openai`` is any
+OpenAI-compatible server (NEWSUM_LLM_URL), with no weights in this process.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from summarizer.errors import NewsumError
 from summarizer.generate.base import Article, Draft, Generator
 
-BACKENDS = ("extractive", "seq2seq", "ct2", "llm", "auto")
+BACKENDS = ("extractive", "seq2seq", "ct2", "llm", "gguf", "openai", "auto")
 
 __all__ = ["BACKENDS", "Article", "Draft", "Generator", "get_generator", "resolve_auto"]
 
@@ -24,7 +26,7 @@ def resolve_auto(model: str | None = None) -> tuple[str, str | None]:
     if found is None:
         return "extractive", None
     if found.suffix == ".gguf":
-        return "llm", name
+        return "gguf", name
     if loading.is_ct2_dir(found):
         return "ct2", name
     config = loading.read_config(found)
@@ -52,6 +54,14 @@ def get_generator(backend: str = "extractive", model: str | None = None, **optio
         from summarizer.generate.ct2 import CT2Generator
 
         return CT2Generator(model, **options)
+    if backend == "gguf" or (backend == "llm" and str(model or "").endswith(".gguf")):
+        from summarizer.generate.gguf import GGUFGenerator
+
+        return GGUFGenerator(model, **options)
+    if backend == "openai":
+        from summarizer.generate.openai_compat import OpenAIGenerator
+
+        return OpenAIGenerator(model, **options)
     if backend == "llm":
         from summarizer.generate.llm import LLMGenerator
 

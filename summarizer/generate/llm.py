@@ -1,107 +1,170 @@
-"""An instruction-tuned causal LM writes the whole brief as JSON; only grounded items survive.
+"""An instruction-tuned LM writes the whole brief as JSON; only checked items survive.
 
-The prompt is the model's own chat template around the files in ``prompts/`` (a system
-message, a user message, one instruction per JSON field). The reply is parsed leniently
-(code fences, prose before or after, trailing commas), validated, and every claim,
-denial or next step it proposes is kept only if it maps to a real source sentence
-(``grounding.py``). Headline and summary then go through the pipeline's faithfulness
-guard like any generated text.
+The prompt is the files in ``prompts/`` (a system message, a user message, one
+instruction per JSON field); in-process models wrap it in their own chat template. The
+reply must satisfy a bounded JSON schema (``reply.py``): a reply that fails gets one
+retry that says what was wrong, and if that fails too, only the fields that were never
+valid fall back to the rule-based output, and ``meta.warnings`` names them. Every claim,
+denial or next step is kept only if it maps to a real source sentence (``grounding.py``)
+and passes the checks against the post-processor's own reading of that sentence
+(``checks.py``). Headline and summary then go through the pipeline's faithfulness guard
+like any generated text.
 
-GGUF files load through transformers (``--model path/to/model.gguf``; needs the ``gguf``
-package). Articles longer than the context budget are cut at a sentence boundary, and
-the Draft says so (``truncated``, a warning).
+Backends share that flow (``ReplyGenerator``) and differ only in how a conversation
+becomes a reply: transformers for Hugging Face directories (``LLMGenerator``, here),
+llama.cpp for GGUF files (``gguf.py``), any OpenAI-compatible server (``openai.py``).
+Articles longer than the context budget are cut at a sentence boundary, and the Draft
+says so (``truncated``, a warning).
 """
 
 from __future__ import annotations
 
-import json
-import re
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from summarizer.generate import loading
 from summarizer.generate.base import Article, Draft, Generator
 from summarizer.generate.prompts import fill, load_prompt
+from summarizer.generate.reply import (  # noqa: F401  (LLMReply, parse_reply: public names)
+    FIELDS,
+    CheckedReply,
+    LLMReply,
+    check_reply,
+    combine,
+    parse_reply,
+)
 from summarizer.generate.seq2seq import MAX_SUMMARY_SENTENCES, _one_line, _tidy
 from summarizer.generate.windows import split_sentences
 
-FIELDS = ("headline", "summary", "claims", "denials", "next_steps")
 DEFAULT_MAX_INPUT = 4096
-_FENCE = re.compile(r"```(?:json|JSON)?\s*(.*?)```", re.DOTALL)
-_TRAILING_COMMA = re.compile(r",\s*([}\]])")
+RETRY_REPLY_CHARS = 1500
 
 
-class _Item(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+@dataclass
+class CallFailed:
+    """A model call that gave no reply at all (a server error after its retries)."""
 
-    speaker: str | None = None
-    statement: str | None = None
-    quote: str | None = None
-    actor: str | None = None
-    action: str | None = None
-    when: str | None = None
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _text(cls, value):
-        return None if value is None else str(value)
+    reason: str
 
 
-class LLMReply(BaseModel):
-    """What we accept from the model: every field optional, unknown keys ignored."""
+class ReplyGenerator(Generator):
+    """The shared flow of every LLM backend: prompt, reply, schema check, one retry,
+    field-by-field fallback, grounding and the source checks. Backends supply ``_reply``
+    (conversations in, reply texts out) and may cut articles to their context (``_fit``).
+    """
 
-    model_config = ConfigDict(extra="ignore")
+    def __init__(self) -> None:
+        #: Counters over this generator's life (the quality bench reads them).
+        self.stats = {"replies": 0, "valid_first": 0, "valid_retry": 0, "failed": 0}
+        self.removed: dict[str, int] = {}
 
-    headline: str = ""
-    summary: str = ""
-    claims: list[_Item] = []
-    denials: list[_Item] = []
-    next_steps: list[_Item] = []
-
-    @field_validator("headline", "summary", mode="before")
-    @classmethod
-    def _joined(cls, value):
-        if isinstance(value, list):
-            return " ".join(str(v) for v in value)
-        return "" if value is None else str(value)
-
-    @field_validator("claims", "denials", "next_steps", mode="before")
-    @classmethod
-    def _items(cls, value):
-        if not isinstance(value, list):
-            return []
+    def messages(self, article_text: str) -> list[dict[str, str]]:
+        fields = "\n".join(load_prompt(f"llm_{name}") for name in FIELDS)
+        user = fill(load_prompt("llm_user"), article=article_text, fields=fields)
         return [
-            {"statement": v, "action": v} if isinstance(v, str) else v
-            for v in value
-            if isinstance(v, str | dict)
+            {"role": "system", "content": load_prompt("llm_system")},
+            {"role": "user", "content": user},
         ]
 
+    @staticmethod
+    def retry_messages(checked: CheckedReply) -> list[dict[str, str]]:
+        """The failed reply and what was wrong with it, for the one retry."""
+        return [
+            {"role": "assistant", "content": checked.raw[:RETRY_REPLY_CHARS]},
+            {
+                "role": "user",
+                "content": "That reply does not match the required JSON schema ("
+                + checked.reason()
+                + "). Reply again with one JSON object with the fields headline, summary, "
+                "claims, denials and next_steps, within the length limits, and nothing else.",
+            },
+        ]
 
-def parse_reply(text: str) -> LLMReply | None:
-    """The first JSON object in ``text`` (fenced or not, prose around it), or None."""
-    candidates = [m.group(1) for m in _FENCE.finditer(text)] + [text]
-    decoder = json.JSONDecoder()
-    for candidate in candidates:
-        for start in [m.start() for m in re.finditer(r"\{", candidate)][:20]:
-            chunk = candidate[start:]
-            for attempt in (chunk, _TRAILING_COMMA.sub(r"\1", chunk)):
-                try:
-                    value, _ = decoder.raw_decode(attempt)
-                except ValueError:
-                    continue
-                if isinstance(value, dict):
-                    try:
-                        return LLMReply.model_validate(value)
-                    except ValidationError:
-                        return None
-    return None
+    def _fit(self, article: Article) -> tuple[str, str | None]:
+        """The article text the model reads, and a note if it was cut."""
+        return article.text, None
+
+    def _reply(self, conversations: Sequence[list[dict]]) -> list[str | CallFailed]:
+        raise NotImplementedError
+
+    def _attempts(self, conversations: list[list[dict]]) -> list[list[CheckedReply] | CallFailed]:
+        """Each conversation's checked replies: one, or two when the first failed the schema."""
+        results: list[list[CheckedReply] | CallFailed] = []
+        for reply in self._reply(conversations):
+            results.append(reply if isinstance(reply, CallFailed) else [check_reply(reply)])
+        again = [
+            i for i, r in enumerate(results) if not isinstance(r, CallFailed) and not r[0].valid
+        ]
+        if again:
+            retried = self._reply(
+                [conversations[i] + self.retry_messages(results[i][0]) for i in again]
+            )
+            for i, reply in zip(again, retried):
+                if not isinstance(reply, CallFailed):
+                    results[i].append(check_reply(reply))
+        for r in results:
+            self.stats["replies"] += 1
+            if isinstance(r, CallFailed):
+                self.stats["failed"] += 1
+            elif r[0].valid:
+                self.stats["valid_first"] += 1
+            elif r[-1].valid:
+                self.stats["valid_retry"] += 1
+            else:
+                self.stats["failed"] += 1
+        return results
+
+    def generate(self, articles: Sequence[Article]) -> list[Draft]:
+        from summarizer.generate.checks import check_reply_items, stray_characters
+
+        self.load()
+        fitted = [self._fit(a) for a in articles]
+        results = self._attempts([self.messages(text) for text, _ in fitted])
+        drafts = []
+        for article, (_, note), result in zip(articles, fitted, results):
+            warnings = [note] if note else []
+            if isinstance(result, CallFailed):
+                warnings.append(
+                    f"llm {self.model!r} gave no reply ({result.reason}); the brief is the "
+                    "rule-based output"
+                )
+                drafts.append(Draft("", "", warnings=warnings, truncated=bool(note)))
+                continue
+            parsed, failed = combine(result)
+            if all(a.value is None for a in result):
+                warnings.append(f"llm {self.model!r} did not reply with a JSON object")
+            if failed:
+                tries = "twice" if len(result) > 1 else "once"
+                warnings.append(
+                    f"llm: reply failed the schema {tries} ({result[-1].reason()}); fell back "
+                    f"to the rule-based output for: {', '.join(failed)}"
+                )
+            summary = " ".join(split_sentences(_tidy(parsed.summary))[:MAX_SUMMARY_SENTENCES])
+            checked = check_reply_items(parsed, summary, article.doc)
+            for name, count in checked.removed.items():
+                self.removed[name] = self.removed.get(name, 0) + count
+            warnings.extend(checked.warnings)
+            headline = _one_line(parsed.headline)
+            odd = stray_characters(headline, article.text) if headline else None
+            if odd:
+                warnings.append(f"llm checks: generated headline dropped ({odd})")
+                headline = ""
+            drafts.append(
+                Draft(
+                    headline=headline,
+                    summary=checked.summary,
+                    warnings=warnings,
+                    truncated=bool(note),
+                    items=checked.items.as_items(),
+                )
+            )
+        return drafts
 
 
-class LLMGenerator(loading.LoadsOnce, Generator):
+class LLMGenerator(loading.LoadsOnce, ReplyGenerator):
     """transformers AutoModelForCausalLM + chat template, greedy, batched with left padding."""
 
     backend = "llm"
@@ -116,6 +179,7 @@ class LLMGenerator(loading.LoadsOnce, Generator):
         max_input_tokens: int | None = None,
         batch_size: int = 4,
     ):
+        super().__init__()
         self.model = loading.configured_model(model)
         self.device = device
         self.threads = threads
@@ -162,18 +226,13 @@ class LLMGenerator(loading.LoadsOnce, Generator):
 
     # ---- prompts -----------------------------------------------------------------------
 
-    def messages(self, article_text: str) -> list[dict[str, str]]:
-        fields = "\n".join(load_prompt(f"llm_{name}") for name in FIELDS)
-        user = fill(load_prompt("llm_user"), article=article_text, fields=fields)
-        return [
-            {"role": "system", "content": load_prompt("llm_system")},
-            {"role": "user", "content": user},
-        ]
-
     def prompt(self, article_text: str) -> str:
         """The full model input: the model's chat template around our messages."""
+        return self.render(self.messages(article_text))
+
+    def render(self, messages: list[dict[str, str]]) -> str:
+        """A conversation as the model reads it (its chat template, else plain text)."""
         tokenizer = self._loaded["tokenizer"]
-        messages = self.messages(article_text)
         if getattr(tokenizer, "chat_template", None):
             return tokenizer.apply_chat_template(
                 messages, tokenize=False, add_generation_prompt=True
@@ -237,34 +296,5 @@ class LLMGenerator(loading.LoadsOnce, Generator):
                 replies.extend(tokenizer.batch_decode(new, skip_special_tokens=True))
         return replies
 
-    # ---- the generator -------------------------------------------------------------------
-
-    def generate(self, articles: Sequence[Article]) -> list[Draft]:
-        from summarizer.faithfulness import SourceIndex
-        from summarizer.generate.grounding import ground_items
-
-        self.load()
-        fitted = [self._fit(a) for a in articles]
-        replies = self._complete([self.prompt(text) for text, _ in fitted])
-        drafts = []
-        for article, (_, note), reply in zip(articles, fitted, replies):
-            warnings = [note] if note else []
-            parsed = parse_reply(reply)
-            if parsed is None:
-                warnings.append(f"llm {self.model!r} did not reply with a JSON object")
-                drafts.append(Draft("", "", warnings=warnings, truncated=bool(note)))
-                continue
-            summary = " ".join(split_sentences(_tidy(parsed.summary))[:MAX_SUMMARY_SENTENCES])
-            grounded = ground_items(
-                parsed.model_dump(), article.doc, SourceIndex.build(article.doc)
-            )
-            drafts.append(
-                Draft(
-                    headline=_one_line(parsed.headline),
-                    summary=summary,
-                    warnings=warnings,
-                    truncated=bool(note),
-                    items=grounded.as_items(),
-                )
-            )
-        return drafts
+    def _reply(self, conversations: Sequence[list[dict]]) -> list[str | CallFailed]:
+        return list(self._complete([self.render(c) for c in conversations]))

@@ -88,7 +88,7 @@ class NextStep(_Model):
 
 
 class GeneratorInfo(_Model):
-    backend: str = Field(description="extractive | seq2seq | llm | ct2")
+    backend: str = Field(description="extractive | seq2seq | llm | gguf | openai | ct2")
     model: str | None = Field(default=None, description="Model id or path, if any.")
 
 

@@ -43,7 +43,8 @@ class SummarizeRequest(BaseModel):
     backend: Annotated[str, StringConstraints(pattern=BACKEND_PATTERN)] | SkipJsonSchema[None] = (
         Field(
             None,
-            description="extractive | seq2seq | llm | ct2 | auto; default from NEWSUM_BACKEND.",
+            description="extractive | seq2seq | llm | gguf | openai | ct2 | auto; "
+            "default from NEWSUM_BACKEND.",
         )
     )
     format: Literal["json", "markdown"] = Field(

@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 import pickle
 
+import pytest
 from typer.testing import CliRunner
 
 from summarizer.batch.shards import ShardDir, is_shard_target
+
+pytest.importorskip("pyarrow.fs")  # comes with the ray extra
 
 
 def _line(i: str, note: str) -> str:

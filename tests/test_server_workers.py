@@ -139,3 +139,21 @@ def test_a_worker_killed_mid_request_gives_clean_errors_and_the_server_recovers(
     assert now != workers
     r = httpx.post(f"{base}/v1/summarize", json={"text": ARTICLE}, timeout=60)
     assert r.status_code == 200 and r.json()["headline"]
+
+
+def test_shared_state_sets_up_and_cleans_up_the_environment(monkeypatch):
+    from app.api import workers
+
+    monkeypatch.setattr(workers, "default_workers", lambda: 4)
+    for key in (workers.MULTIPROC_ENV, workers.WORKERS_ENV, *workers.THREAD_ENVS):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")  # the operator's choice is kept
+    with workers.shared_state(2):
+        folder = os.environ[workers.MULTIPROC_ENV]
+        assert os.path.isdir(folder) and os.environ[workers.WORKERS_ENV] == "2"
+        assert os.environ["NEWSUM_THREADS"] == "2" and os.environ["OMP_NUM_THREADS"] == "3"
+    assert not os.path.exists(folder)
+    assert workers.MULTIPROC_ENV not in os.environ and "NEWSUM_THREADS" not in os.environ
+    assert os.environ["OMP_NUM_THREADS"] == "3"
+    with workers.shared_state(1):  # one worker: plain single-process metrics
+        assert workers.MULTIPROC_ENV not in os.environ

@@ -19,6 +19,9 @@ from contextlib import contextmanager
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 WORKERS_ENV = "NEWSUM_SERVE_WORKERS"
+# Compute threads per worker: N workers each starting one thread per core would fight over
+# the same cores (torch and CTranslate2 read NEWSUM_THREADS; spaCy/thinc and BLAS the rest).
+THREAD_ENVS = ("NEWSUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
 _PID_FILE = re.compile(r"_(\d+)\.db$")
 
 
@@ -41,15 +44,19 @@ def expected_workers() -> int:
 
 @contextmanager
 def shared_state(workers: int) -> Iterator[None]:
-    """For ``serve`` before uvicorn starts N > 1 workers: a fresh metrics directory in
-    the environment the workers inherit, removed when the server stops."""
+    """For ``serve`` before uvicorn starts N > 1 workers: a fresh metrics directory and
+    each worker's share of the cores in the environment the workers inherit; the
+    directory is removed when the server stops."""
     if workers <= 1:
         yield
         return
     folder = tempfile.mkdtemp(prefix="newsum-metrics-")
-    saved = {k: os.environ.get(k) for k in (MULTIPROC_ENV, WORKERS_ENV)}
+    saved = {k: os.environ.get(k) for k in (MULTIPROC_ENV, WORKERS_ENV, *THREAD_ENVS)}
     os.environ[MULTIPROC_ENV] = folder
     os.environ[WORKERS_ENV] = str(workers)
+    share = str(max(1, default_workers() // workers))
+    for key in THREAD_ENVS:  # the cores shared out, unless the operator said otherwise
+        os.environ.setdefault(key, share)
     try:
         yield
     finally:

@@ -214,13 +214,12 @@ def _run_sharded(
     """--out DIR/: the workers write shards and manifest; here only errors and counts."""
     from summarizer.batch.shards import ShardDir
 
-    shards = ShardDir(job.out_dir)
-    with _engine_session(job, items):
-        shards.create()
-        if job.overwrite:
-            shards.clear()
-        done_ids = _done_in_shards(shards, items) if job.resume else set()
-        return _brief(job, items, done_ids, factory, stream, out=None, shards=shards)
+    shards = ShardDir(job.out_dir).create()
+    if job.overwrite:
+        shards.clear()
+    done_ids = _done_in_shards(shards, items) if job.resume else set()
+    # Ray starts in _brief, and only if something is left to brief
+    return _brief(job, items, done_ids, factory, stream, out=None, shards=shards)
 
 
 def _run_locked(

@@ -26,7 +26,15 @@ def batch(
             show_default=False,
         ),
     ],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Results, one JSON line per brief.")],
+    out: Annotated[
+        str,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Results, one JSON line per brief; with --engine ray, a DIR/ or URI "
+            "(s3://bucket/run/) gets JSONL shards written by the workers and a manifest.",
+        ),
+    ],
     errors: Annotated[
         Path | None,
         typer.Option(
@@ -57,12 +65,12 @@ def batch(
     model: ModelOpt = None,
 ) -> None:
     """Brief many articles into one JSONL file: parallel, resumable, lossless."""
-    from summarizer.batch import BadArguments, BatchJob, run_batch
+    from summarizer.batch import BadArguments, BatchJob, run_batch, shard_job
     from summarizer.batch.ray_engine import RayUnavailable
+    from summarizer.batch.shards import is_shard_target
 
-    job = BatchJob(
+    options = dict(
         inputs=inputs,
-        out=out,
         errors=errors,
         workers=workers,
         chunk_size=chunk_size,
@@ -73,6 +81,7 @@ def batch(
         backend=backend,
         model=model,
     )
+    job = shard_job(out, **options) if is_shard_target(out) else BatchJob(out=Path(out), **options)
     try:
         counts = run_batch(job)
     except (BadArguments, RayUnavailable) as exc:

@@ -27,9 +27,13 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.", min=0, max=65535)] = 8000,
     workers: Annotated[
-        int,
-        typer.Option(min=1, help="Processes; each loads its own models and has its own queue."),
-    ] = 1,
+        int | None,
+        typer.Option(
+            min=1,
+            help="Processes behind the one port, each loading its own models and with its "
+            "own queue (default: the number of cores).",
+        ),
+    ] = None,
     log_level: Annotated[str, typer.Option(help="critical|error|warning|info|debug")] = "info",
     no_ui: Annotated[
         bool, typer.Option("--no-ui", help="Do not serve the review page at / (API only).")
@@ -42,6 +46,7 @@ def serve(
     if no_ui:  # through the environment, so that every worker process sees it
         os.environ["NEWSUM_UI"] = "false"
 
+    from app.api import workers as shared
     from app.api.settings import Settings, check_api_keys
     from app.cli import fail
     from app.http_protocol import IMPORT_PATH
@@ -64,17 +69,19 @@ def serve(
         )
     os.environ["NEWSUM_BIND_HOST"] = host  # app.server: this command did the warning
     proxies = settings.trusted_proxies  # X-Forwarded-For only from these (none by default)
-    uvicorn.run(
-        "app.server:app",
-        host=host,
-        port=port,
-        workers=workers,
-        log_level=log_level,
-        access_log=False,  # newsum writes its own JSON access log (newsum.access)
-        proxy_headers=bool(proxies),
-        forwarded_allow_ips=",".join(proxies) or None,
-        http=IMPORT_PATH,  # header/body read deadlines, connection cap, JSON 400s
-        limit_concurrency=settings.limit_concurrency,
-        timeout_keep_alive=settings.keep_alive_s,  # type: ignore[arg-type]
-        timeout_graceful_shutdown=30,
-    )
+    workers = workers or shared.default_workers()
+    with shared.shared_state(workers):  # metrics + readiness across workers (N > 1)
+        uvicorn.run(
+            "app.server:app",
+            host=host,
+            port=port,
+            workers=workers,
+            log_level=log_level,
+            access_log=False,  # newsum writes its own JSON access log (newsum.access)
+            proxy_headers=bool(proxies),
+            forwarded_allow_ips=",".join(proxies) or None,
+            http=IMPORT_PATH,  # header/body read deadlines, connection cap, JSON 400s
+            limit_concurrency=settings.limit_concurrency,
+            timeout_keep_alive=settings.keep_alive_s,  # type: ignore[arg-type]
+            timeout_graceful_shutdown=30,
+        )

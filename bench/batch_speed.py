@@ -1,10 +1,14 @@
 """Articles per second of `newsum batch` over ../shared/eval/dev.jsonl: 1 worker, 2 workers,
-and the Ray engine (2 actors), side by side with the ratios.
+and the Ray engine (2 actors writing shards to a directory), side by side with the ratios.
 
     .venv/bin/python bench/batch_speed.py [--limit N] [--no-ray]
 
 Times are end to end, as a user sees them: model loading, worker or Ray start-up included
-(each engine starts cold). The last line is ``workers2_over_workers1=<float>``.
+(each engine starts cold: the Ray run starts its own local Ray and stops it). A second Ray
+run connects to a Ray that is already up (as on a cluster, ``--ray-address``), so its time
+is actor start-up, model load and the work. The last lines are
+``workers2_over_workers1=<float>`` and ``ray_over_local1=<float>`` (cold Ray, 2 actors,
+vs the local engine with 1 worker).
 """
 
 from __future__ import annotations
@@ -30,9 +34,12 @@ def _subset(limit: int | None, folder: Path) -> Path:
 
 
 def _run(inputs: Path, folder: Path, name: str, **options) -> tuple[int, float]:
-    from summarizer.batch import BatchJob, run_batch
+    from summarizer.batch import BatchJob, run_batch, shard_job
 
-    job = BatchJob(inputs=[str(inputs)], out=folder / f"{name}.jsonl", **options)
+    if options.get("engine") == "ray":
+        job = shard_job(f"{folder / name}/", inputs=[str(inputs)], **options)
+    else:
+        job = BatchJob(inputs=[str(inputs)], out=folder / f"{name}.jsonl", **options)
     started = time.perf_counter()
     counts = run_batch(job, stream=io.StringIO())
     seconds = time.perf_counter() - started
@@ -59,14 +66,20 @@ def main() -> None:
         if not args.no_ray:
             try:
                 runs["ray, 2 actors"] = _run(inputs, folder, "ray", workers=2, engine="ray")
+                runs["ray up, 2 actors"] = _warm_ray(inputs, folder)
             except Exception as exc:  # Ray missing or unable to start: say so, keep the rest
                 print(f"# ray: {exc}", file=sys.stderr)
-        outputs = [folder / f"{n}.jsonl" for n in ("w1", "w2", "ray")]
+        outputs = [folder / f"{n}.jsonl" for n in ("w1", "w2")]
         ids = [
             sorted(json.loads(line)["id"] for line in p.read_bytes().split(b"\n") if line)
             for p in outputs
-            if p.exists()
         ]
+        for name in ("ray", "ray_up"):
+            if (folder / name).is_dir():
+                from summarizer.batch.shards import ShardDir
+
+                lines = ShardDir(str(folder / name)).merged_lines()
+                ids.append(sorted(json.loads(line)["id"] for line in lines))
         assert all(i == ids[0] for i in ids), "engines briefed different articles"
 
     base = runs["local, 1 worker"][0] / runs["local, 1 worker"][1]
@@ -76,6 +89,20 @@ def main() -> None:
         print(f"{name:<18} {done:>8} {seconds:>8.1f} {rate:>10.2f} {rate / base:>10.2f}x")
     two = runs["local, 2 workers"]
     print(f"workers2_over_workers1={two[0] / two[1] / base:.3f}")
+    if "ray, 2 actors" in runs:
+        ray = runs["ray, 2 actors"]
+        print(f"ray_over_local1={ray[0] / ray[1] / base:.3f}")
+
+
+def _warm_ray(inputs: Path, folder: Path) -> tuple[int, float]:
+    """The Ray engine on a Ray started beforehand (not timed), as on a cluster."""
+    import ray
+
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    try:
+        return _run(inputs, folder, "ray_up", workers=2, engine="ray")
+    finally:
+        ray.shutdown()
 
 
 if __name__ == "__main__":

@@ -1,14 +1,16 @@
-"""Load benchmark of the HTTP API: throughput and latency with micro-batching on and off.
+"""Load benchmark of the HTTP API: micro-batching on and off, then 1 worker vs 2 workers.
 
 Starts its own `newsum serve` processes on 127.0.0.1 (one per configuration), drives them
 with concurrent clients for a fixed time per level, then overloads a server with a tiny
 queue to show 429s while the accepted requests still finish. Stops by itself.
 
-    .venv/bin/python bench/load.py [--duration 4] [--levels 1,8,32]
+    .venv/bin/python bench/load.py [--duration 4] [--levels 1,8,32] [--workers-only]
 
-The last line is ``batching_speedup_at_8=<float>``: requests/s with micro-batching over
-requests/s without, at 8 concurrent clients. Ratios, not absolute times, are the point:
-the clients share the machine with the server.
+``batching_speedup_at_8=<float>``: requests/s with micro-batching over requests/s without,
+at 8 concurrent clients, one worker each. Then ``newsum serve --workers 2`` against
+``--workers 1`` (both batching on), rounds interleaved, and the 64-request overload on 2
+workers; the last line is ``workers2_over_workers1_at_8=<float>`` (req/s at 8 clients).
+Ratios, not absolute times, are the point: the clients share the machine with the server.
 """
 
 from __future__ import annotations
@@ -38,12 +40,13 @@ def free_port() -> int:
 class Server:
     """A `newsum serve` subprocess with the given NEWSUM_* settings."""
 
-    def __init__(self, **settings: object):
+    def __init__(self, workers: int = 1, **settings: object):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, **{f"NEWSUM_{k.upper()}": str(v) for k, v in settings.items()}}
+        cmd = [sys.executable, "-m", "app.cli", "serve", "--port", str(self.port)]
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "app.cli", "serve", "--port", str(self.port)],
+            [*cmd, "--workers", str(workers)],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
@@ -51,7 +54,7 @@ class Server:
         )
 
     def __enter__(self) -> Server:
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise SystemExit(f"server exited with {self.proc.returncode}")
@@ -62,7 +65,7 @@ class Server:
                 pass
             time.sleep(0.2)
         self.__exit__()
-        raise SystemExit("server not ready in 90 s")
+        raise SystemExit("server not ready in 180 s")
 
     def __exit__(self, *exc: object) -> None:
         self.proc.terminate()
@@ -161,23 +164,55 @@ def main() -> None:
     parser.add_argument("--levels", default="1,8,32", help="concurrent clients per level")
     parser.add_argument("--rounds", type=int, default=2, help="repeats, configs interleaved")
     parser.add_argument("--overload-clients", type=int, default=64)
+    parser.add_argument(
+        "--workers-only", action="store_true", help="only 1 vs 2 workers (skip batching on/off)"
+    )
     args = parser.parse_args()
     levels = [int(x) for x in args.levels.split(",")]
     common = {"cache_size": 0, "queue_max": 256, "request_timeout_s": 120}
-    configs = {
-        "batching on": {"batch_max_size": 8, "batch_max_wait_ms": 5},
-        "batching off": {"batch_max_size": 1, "batch_max_wait_ms": 0},
-    }
     print(
         f"newsum load benchmark: {os.cpu_count()} CPUs, {args.duration:g} s per level, "
         f"{args.rounds} rounds with the two configurations interleaved (median req/s)"
     )
+    if not args.workers_only:
+        configs = {
+            "batching on": {"batch_max_size": 8, "batch_max_wait_ms": 5},
+            "batching off": {"batch_max_size": 1, "batch_max_wait_ms": 0},
+        }
+        results = compare(configs, common, levels, args)
+        for clients in levels:
+            on = results["batching on"][clients]["rps"]
+            off = results["batching off"][clients]["rps"]
+            ratio = on / off if off else float("nan")
+            print(f"speedup at {clients:>2} clients: {ratio:.2f}x (on {on:.1f}, off {off:.1f})")
+        overload_line(args.overload_clients, workers=1)
+        on8 = results["batching on"].get(8, {}).get("rps")
+        off8 = results["batching off"].get(8, {}).get("rps")
+        speedup = on8 / off8 if on8 and off8 else float("nan")
+        print(f"batching_speedup_at_8={speedup:.3f}")
+
+    batching = {"batch_max_size": 8, "batch_max_wait_ms": 5}
+    configs = {"1 worker": {"workers": 1, **batching}, "2 workers": {"workers": 2, **batching}}
+    results = compare(configs, common, levels, args)
+    for clients in levels:
+        one, two = results["1 worker"][clients]["rps"], results["2 workers"][clients]["rps"]
+        ratio = two / one if one else float("nan")
+        print(f"2 workers at {clients:>2} clients: {ratio:.2f}x ({two:.1f} vs {one:.1f} req/s)")
+    overload_line(args.overload_clients, workers=2)
+    one8 = results["1 worker"].get(8, {}).get("rps")
+    two8 = results["2 workers"].get(8, {}).get("rps")
+    print(f"workers2_over_workers1_at_8={two8 / one8 if one8 and two8 else float('nan'):.3f}")
+
+
+def compare(configs: dict, common: dict, levels: list[int], args) -> dict:
+    """Two servers side by side, levels and rounds interleaved; a table and the merged runs."""
     runs: dict[str, dict[int, list[dict]]] = {name: {c: [] for c in levels} for name in configs}
+    first, second = list(configs)
     with (
-        Server(**common, **configs["batching on"]) as on,
-        Server(**common, **configs["batching off"]) as off,
+        Server(**common, **configs[first]) as a,
+        Server(**common, **configs[second]) as b,
     ):
-        servers = {"batching on": on, "batching off": off}
+        servers = {first: a, second: b}
         for server in servers.values():
             asyncio.run(warm_up(server.base))
         for round_no in range(args.rounds):
@@ -202,25 +237,21 @@ def main() -> None:
                 f"{name:<14}{clients:>9}{r['rps']:>9.1f}{r['p50']:>9.0f}{r['p99']:>9.0f}"
                 f"{r['n']:>9}{r['batch']:>9.1f}{note}"
             )
-    for clients in levels:
-        on, off = results["batching on"][clients]["rps"], results["batching off"][clients]["rps"]
-        ratio = on / off if off else float("nan")
-        print(f"speedup at {clients:>2} clients: {ratio:.2f}x (on {on:.1f}, off {off:.1f} req/s)")
+    return results
 
-    with Server(cache_size=0, queue_max=4, batch_max_size=4, retry_after_s=1) as server:
+
+def overload_line(clients: int, workers: int) -> None:
+    settings = {"cache_size": 0, "queue_max": 4, "batch_max_size": 4, "retry_after_s": 1}
+    with Server(workers=workers, **settings) as server:
         asyncio.run(warm_up(server.base))
-        o = asyncio.run(overload(server.base, args.overload_clients))
+        o = asyncio.run(overload(server.base, clients))
     accepted, refused = o["statuses"].get(200, 0), o["statuses"].get(429, 0)
     others = {k: v for k, v in o["statuses"].items() if k not in (200, 429)}
     print(
-        f"overload: {args.overload_clients} simultaneous requests, queue of 4 -> "
+        f"overload, {workers} worker(s): {clients} simultaneous requests, queue of 4 each -> "
         f"{accepted} x 200, {refused} x 429 (Retry-After {sorted(o['retry_after'])}), "
         f"other: {others or 'none'}"
     )
-    on8 = results["batching on"].get(8, {}).get("rps")
-    off8 = results["batching off"].get(8, {}).get("rps")
-    speedup = on8 / off8 if on8 and off8 else float("nan")
-    print(f"batching_speedup_at_8={speedup:.3f}")
 
 
 if __name__ == "__main__":

@@ -12,12 +12,14 @@ max), greedy decoding for all three:
   (b) our Seq2SeqGenerator, batched;
   (c) our CT2Generator on an int8 conversion (``newsum convert``), batched.
 
-Each variant runs in its own subprocess so that peak RSS is its own. Prints tokens/s,
+Each variant runs in its own subprocess so that peak RSS is its own; each timed run is
+repeated (3 times by default) and the median kept, so that one slow run (a neighbour's
+burst on a shared machine) or one lucky run does not make the figure. Prints tokens/s,
 peak RSS and the ratios b/a and c/a; the last line is
 ``ratio_ct2_int8_over_pipeline=<float>``. ``--quick`` runs a small model on 4 articles
 (under a minute). Random weights: only speed is meaningful, not the text.
 
-    .venv/bin/python bench/seq2seq_speed.py [--quick] [--threads N]
+    .venv/bin/python bench/seq2seq_speed.py [--quick] [--threads N] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -182,25 +185,26 @@ def run_variant(variant: str, model: str, shape: dict, threads: int, repeat: int
         def timed() -> None:
             generator.generate(docs)
 
-    elapsed = best_of(timed, repeat)
+    elapsed, spread = median_of(timed, repeat)
     tokens = n * len(texts)
     return {
         "how": how,
         "seconds": elapsed,
+        "spread": spread,
         "tokens_per_s": tokens / elapsed,
         "peak_rss_mb": peak_rss_mb(),
     }
 
 
-def best_of(run, repeat: int) -> float:
-    """The fastest of ``repeat`` runs: on a shared machine the slower ones measure the
-    neighbours, not the code."""
+def median_of(run, repeat: int) -> tuple[float, float]:
+    """The median of ``repeat`` timed runs, and (slowest - fastest) / median."""
     times = []
     for _ in range(max(1, repeat)):
         started = time.perf_counter()
         run()
         times.append(time.perf_counter() - started)
-    return min(times)
+    mid = statistics.median(times)
+    return mid, (max(times) - min(times)) / mid
 
 
 def peak_rss_mb() -> float:
@@ -229,13 +233,12 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small model, 4 articles")
     parser.add_argument("--threads", type=int, default=len(os.sched_getaffinity(0)))
     parser.add_argument(
-        "--repeat", type=int, help="timed runs per variant, best kept (default 2; 1 if --quick)"
+        "--repeat", type=int, default=3, help="timed runs per variant, median kept (default 3)"
     )
     parser.add_argument("--variant", help=argparse.SUPPRESS)
     parser.add_argument("--model", help=argparse.SUPPRESS)
     args = parser.parse_args()
     shape = QUICK if args.quick else FULL
-    args.repeat = args.repeat or (1 if args.quick else 2)
     if args.variant:
         print(json.dumps(run_variant(args.variant, args.model, shape, args.threads, args.repeat)))
         return
@@ -251,7 +254,7 @@ def main() -> None:
             f"{shape['decoder_layers']} heads={shape['heads']} ffn={shape['ffn']} "
             f"vocab={shape['vocab']} (random weights); {shape['articles']} articles of ~500 "
             f"words, {shape['new_tokens']} new tokens each, greedy, {args.threads} threads, "
-            f"best of {args.repeat}; "
+            f"median of {args.repeat}; "
             f"built + converted in {time.perf_counter() - started:.0f}s",
             flush=True,
         )
@@ -262,7 +265,7 @@ def main() -> None:
             )
             print(
                 f"{variant:9s} {r['tokens_per_s']:8.1f} tokens/s  {r['seconds']:7.1f}s  "
-                f"peak RSS {r['peak_rss_mb']:7.0f} MB  ({r['how']})",
+                f"spread {r['spread']:4.0%}  peak RSS {r['peak_rss_mb']:7.0f} MB  ({r['how']})",
                 flush=True,
             )
     base = results["pipeline"]["tokens_per_s"]

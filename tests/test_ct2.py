@@ -106,3 +106,42 @@ def test_convert_keeps_a_non_empty_output_directory(bart, tmp_path):
     result = CliRunner().invoke(app, ["convert", str(bart), str(tmp_path)])
     assert result.exit_code == 2 and "--force" in result.stderr
     assert (tmp_path / "precious.txt").read_text() == "keep me"
+
+
+@pytest.mark.parametrize(
+    ("cores", "env_inter", "expected"),
+    [(1, None, (1, 1)), (2, None, (1, 2)), (6, None, (1, 6)), (8, None, (2, 4))]
+    + [(16, None, (4, 4)), (2, "2", (2, 1)), (16, "1", (1, 16)), (3, "9", (3, 1))],
+)
+def test_thread_plan_splits_the_cores_between_replicas(monkeypatch, cores, env_inter, expected):
+    from summarizer.generate.ct2 import thread_plan
+
+    monkeypatch.delenv("NEWSUM_THREADS", raising=False)
+    monkeypatch.setattr("os.sched_getaffinity", lambda _pid: set(range(cores)))
+    if env_inter:
+        monkeypatch.setenv("NEWSUM_CT2_INTER_THREADS", env_inter)
+    else:
+        monkeypatch.delenv("NEWSUM_CT2_INTER_THREADS", raising=False)
+    assert thread_plan() == expected
+    monkeypatch.setenv("NEWSUM_THREADS", "4")  # the override wins over the core count
+    assert thread_plan()[0] * thread_plan()[1] <= 4
+
+
+def test_translator_gets_the_planned_threads(bart_int8, monkeypatch):
+    monkeypatch.setenv("NEWSUM_THREADS", "8")
+    # _build, not load(): loaded models are shared per process whatever the threads
+    loaded = get_generator("ct2", str(bart_int8))._build(str(bart_int8), True, "cpu")
+    assert loaded["threads"] == (2, 4)
+    assert loaded["translator"].num_translators == 2
+
+
+def test_token_batches_give_the_same_text_as_one_at_a_time(bart, tmp_path_factory):
+    out = convert(str(bart), tmp_path_factory.mktemp("bart-f32-batching"), quantization="float32")
+    texts = [TEXTS[0], TEXTS[1], TEXTS[0][:150], TEXTS[2], TEXTS[0][:250]] * 3
+    tokens = get_generator("ct2", str(out), max_new_tokens=12).load()
+    assert tokens._batch_options()["batch_type"] == "tokens"
+    single = get_generator("ct2", str(out), max_new_tokens=12, batch_tokens=0, batch_size=1)
+    assert single.load()._batch_options() == {"max_batch_size": 1, "batch_type": "examples"}
+    got = tokens._batched(texts)
+    assert got == single._batched(texts)
+    assert len(set(got)) > 1  # different inputs, different outputs: order was kept

@@ -37,11 +37,17 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        from app.api import workers
+
+        if workers.multiprocess():
+            workers.reap_dead_workers()  # a killed predecessor's readiness is not ours
         await svc.start()
         try:
             yield
         finally:
             await svc.stop()
+            if workers.multiprocess():
+                workers.forget_this_worker()
 
     app = FastAPI(
         title="newsum",

@@ -1,4 +1,9 @@
-"""Prometheus metrics, in a registry of their own so that each app instance counts alone."""
+"""Prometheus metrics, in a registry of their own so that each app instance counts alone.
+
+Under ``newsum serve --workers N`` (N > 1) prometheus_client runs in multiprocess mode
+(app/api/workers.py): values live in per-process files and /metrics adds up every
+worker's; the gauges say how (queue depth summed over live workers, readiness per worker).
+"""
 
 from __future__ import annotations
 
@@ -44,13 +49,21 @@ class Metrics:
             ["backend"], buckets=BATCH_BUCKETS, registry=r,
         )  # fmt: skip
         self.queue_depth = Gauge(
-            "newsum_queue_depth", "Articles waiting for inference.", registry=r
-        )
+            "newsum_queue_depth", "Articles waiting for inference.", registry=r,
+            multiprocess_mode="livesum",
+        )  # fmt: skip
         self.rejected = Counter(
             "newsum_rejected", "Requests refused for load or time.", ["reason"], registry=r
         )
         self.cache = Counter("newsum_cache", "Brief cache lookups.", ["result"], registry=r)
-        self.ready = Gauge("newsum_ready", "1 once the default backend is loaded.", registry=r)
+        self.ready = Gauge(
+            "newsum_ready", "1 once the default backend is loaded.", registry=r,
+            multiprocess_mode="liveall",
+        )  # fmt: skip
 
     def render(self) -> bytes:
+        from app.api import workers
+
+        if workers.multiprocess():
+            return workers.render_all()
         return generate_latest(self.registry)

@@ -86,7 +86,14 @@ async def healthz() -> Health:
 async def readyz(svc: Service = Depends(service)) -> Any:
     """Ready once the default backend's models are loaded, and while inference keeps up
     (not-ready while one inference runs past the request deadline)."""
+    from app.api import workers
+
     stuck = svc.stuck_for()
+    if svc.ready and workers.multiprocess():  # every worker, not only the one asked
+        up, want = workers.ready_workers(), workers.expected_workers()
+        if up < want:
+            detail = f"{up} of {want} workers ready"
+            return JSONResponse(Health(status="loading", detail=detail).model_dump(), 503)
     if svc.ready and stuck > 0:
         detail = f"inference has run {stuck:.0f} s past the request deadline"
         return JSONResponse(Health(status="busy", detail=detail).model_dump(), status_code=503)

@@ -6,10 +6,11 @@ worker   brief one chunk (what every engine runs)
 local    a process pool on this machine
 preload  what the pool's forkserver loads once for all its workers
 ray_engine  the same on Ray Data (optional extra)
+shards   Ray workers' own output files and the manifest that resumes them
 progress    a bar on a terminal, log lines elsewhere
 run      one run from start to finish
 """
 
-from summarizer.batch.run import BadArguments, BatchJob, run_batch
+from summarizer.batch.run import BadArguments, BatchJob, run_batch, shard_job
 
-__all__ = ["BadArguments", "BatchJob", "run_batch"]
+__all__ = ["BadArguments", "BatchJob", "run_batch", "shard_job"]

@@ -1,10 +1,11 @@
 """The Ray engine: the same chunks on Ray Data, on this machine or on a cluster.
 
 ``ray.data.from_items`` (ids and paths, not texts) -> ``map_batches`` with an actor pool
-whose actors each hold one loaded Pipeline -> finished lines streamed back to the driver,
-which appends them to --out exactly as the local engine does. Writing from the driver
-keeps one output format and one resume rule for both engines; the lines are small next
-to the work of briefing, so the driver is not the bottleneck.
+whose actors each hold one loaded Pipeline (built once per actor, in its constructor).
+Each actor writes the records of the batch it briefed to a shard of its own
+(``summarizer.batch.shards``: a local directory or a ``pyarrow.fs`` URI such as s3://),
+then that shard's manifest entry; only ids, ok flags and error lines go back to the
+driver. With ``--out FILE.jsonl`` the driver merges the shards into the file at the end.
 
 On a cluster the workers read the input files themselves: the inputs must be visible at
 the same path on every node (a shared filesystem), and newsum must be installed there.
@@ -20,6 +21,7 @@ from contextlib import contextmanager
 from functools import partial
 
 from summarizer.batch.inputs import Item
+from summarizer.batch.shards import ShardDir
 from summarizer.batch.worker import (
     PipelineFactory,
     Result,
@@ -49,14 +51,18 @@ def import_ray():
 class BriefBatch:
     """A Ray Data callable class: one Pipeline per actor, one chunk per call."""
 
-    def __init__(self, factory: PipelineFactory):
+    def __init__(self, factory: PipelineFactory, shards: ShardDir | None = None):
         limit_threads()
         self.pipeline = factory()
         limit_threads()
+        self.shards = shards
 
     def __call__(self, batch: dict) -> dict:
         items = [Item.from_dict(json.loads(raw)) for raw in batch["item"]]
         results = brief_chunk(self.pipeline, items)
+        if self.shards is not None:  # records stay here; the driver gets ids and errors
+            self.shards.write_shard((r.id, r.digest, r.line) for r in results if r.ok)
+            results = [r if not r.ok else Result(r.id, True, "", r.digest) for r in results]
         return {
             "id": [r.id for r in results],
             "ok": [r.ok for r in results],
@@ -106,8 +112,12 @@ def run_ray(
     factory: PipelineFactory | None = None,
     backend: str = "extractive",
     model: str | None = None,
+    shards: ShardDir | None = None,
 ) -> None:
-    """Brief every Item on Ray; ``workers`` actors (default: every CPU of the cluster)."""
+    """Brief every Item on Ray; ``workers`` actors (default: every CPU of the cluster).
+
+    With ``shards``, ok results reach ``on_results`` with an empty line: their records
+    are in the shards already."""
     ray = import_ray()
     factory = factory or partial(make_pipeline, backend, model)
     started = _init(ray, address, workers)
@@ -123,7 +133,7 @@ def run_ray(
         dataset = ray.data.from_items([{"item": json.dumps(item.to_dict())} for item in items])
         briefs = dataset.map_batches(
             BriefBatch,
-            fn_constructor_kwargs={"factory": factory},
+            fn_constructor_kwargs={"factory": factory, "shards": shards},
             batch_size=chunk_size,
             batch_format="numpy",
             compute=ray.data.ActorPoolStrategy(size=size),

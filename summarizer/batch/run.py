@@ -51,10 +51,27 @@ class BatchJob:
     ray_address: str | None = None
     backend: str = "extractive"
     model: str | None = None
+    # --out DIR/ (or a pyarrow.fs URI): Ray workers write shards + a manifest there, and
+    # ``out`` is only where the default errors file goes (see shard_job)
+    out_dir: str | None = None
 
     @property
     def errors_path(self) -> Path:
+        if self.out_dir is not None:
+            return self.errors or self.out
         return self.errors or default_errors_path(self.out)
+
+
+def shard_job(out_dir: str, **options) -> BatchJob:
+    """A job writing shards to ``out_dir``; its errors file defaults to
+    ``DIR/errors.jsonl`` (local) or ``./<last part of the URI>.errors.jsonl``."""
+    from summarizer.batch.shards import ShardDir
+
+    shards = ShardDir(out_dir)
+    if shards.is_local and "://" not in out_dir:
+        return BatchJob(out=Path(out_dir) / "errors.jsonl", out_dir=out_dir, **options)
+    name = out_dir.rstrip("/").rsplit("/", 1)[-1] or "shards"
+    return BatchJob(out=Path(f"{name}.jsonl"), out_dir=out_dir, **options)
 
 
 def default_errors_path(out: Path) -> Path:
@@ -73,6 +90,9 @@ def check(job: BatchJob) -> None:
         raise BadArguments("--ray-address needs --engine ray")
     if job.resume and job.overwrite:
         raise BadArguments("--resume and --overwrite contradict each other; choose one")
+    if job.out_dir is not None:
+        _check_shards(job)
+        return
     for label, path in (("--out", job.out), ("--errors", job.errors_path)):
         if path.is_dir():
             raise BadArguments(f"{label} {path} is a directory")
@@ -84,6 +104,32 @@ def check(job: BatchJob) -> None:
     if nonempty and not (job.resume or job.overwrite):
         raise BadArguments(
             f"{job.out} already holds results; pass --resume to continue it "
+            "or --overwrite to start again"
+        )
+
+
+def _check_shards(job: BatchJob) -> None:
+    if job.engine != "ray":
+        raise BadArguments("--out DIR/ (shards) needs --engine ray; give a FILE.jsonl otherwise")
+    from summarizer.batch.shards import ShardDir
+
+    shards = ShardDir(job.out_dir)
+    local = Path(job.out_dir) if "://" not in job.out_dir else None
+    if local is not None and local.exists() and not local.is_dir():
+        raise BadArguments(f"--out {job.out_dir} is a file, not a directory")
+    if local is not None and not local.absolute().parent.is_dir():
+        raise BadArguments(f"--out: directory {local.absolute().parent} does not exist")
+    if job.errors and job.errors.is_dir():
+        raise BadArguments(f"--errors {job.errors} is a directory")
+    if job.errors and not job.errors.parent.is_dir():
+        raise BadArguments(f"--errors: directory {job.errors.parent} does not exist")
+    try:
+        holds = shards.has_results()
+    except (OSError, ValueError) as exc:  # bad URI, unknown scheme, no credentials
+        raise BadArguments(f"--out {job.out_dir}: {str(exc).splitlines()[0][:300]}") from None
+    if holds and not (job.resume or job.overwrite):
+        raise BadArguments(
+            f"{job.out_dir} already holds shards; pass --resume to continue it "
             "or --overwrite to start again"
         )
 
@@ -105,6 +151,8 @@ def run_batch(
         raise BadArguments(str(exc)) from None
     if not items:
         raise BadArguments("no inputs found (looked for " + ", ".join(job.inputs) + ")")
+    if job.out_dir is not None:
+        return _run_sharded(job, items, factory, stream)
     try:
         with exclusive(job.out):  # held until the run ends: one writer per --out
             return _run_locked(job, items, factory, stream)
@@ -145,6 +193,35 @@ def _resumable(items: list[Item]) -> tuple[Callable[[dict], bool], set[str]]:
     return accept, refused
 
 
+def _done_in_shards(shards, items: list[Item]) -> set[str]:
+    """Ids whose manifest sha256 matches their input now."""
+    listed = shards.done()
+    done = set()
+    for item in items:
+        if item.error or item.id not in listed:
+            continue
+        try:
+            if listed[item.id] == input_sha256(item):
+                done.add(item.id)
+        except OSError:
+            pass
+    return done
+
+
+def _run_sharded(
+    job: BatchJob, items: list[Item], factory: PipelineFactory | None, stream: TextIO | None
+) -> Counts:
+    """--out DIR/: the workers write shards and manifest; here only errors and counts."""
+    from summarizer.batch.shards import ShardDir
+
+    shards = ShardDir(job.out_dir).create()
+    if job.overwrite:
+        shards.clear()
+    done_ids = _done_in_shards(shards, items) if job.resume else set()
+    # Ray starts in _brief, and only if something is left to brief
+    return _brief(job, items, done_ids, factory, stream, out=None, shards=shards)
+
+
 def _run_locked(
     job: BatchJob, items: list[Item], factory: PipelineFactory | None, stream: TextIO | None
 ) -> Counts:
@@ -158,6 +235,47 @@ def _run_locked(
                 "their input now (changed, or not a valid brief); briefing them again",
                 file=stream or sys.stderr,
             )
+    in_file = set(done_ids)
+    shards = None
+    if job.engine == "ray":  # workers write shards next to --out; merged into it below
+        from summarizer.batch.shards import ShardDir
+
+        shards = ShardDir(f"{job.out}.shards").create()
+        if job.resume:  # a run stopped before its merge left shards: done, merged below
+            done_ids |= _done_in_shards(shards, items)
+        else:
+            shards.clear()
+    with LineAppender(job.out, truncate=not job.resume) as out:
+        counts = _brief(job, items, done_ids, factory, stream, out=out, shards=shards)
+        if shards is not None:
+            _merge(shards, out, skip=in_file)
+            shards.remove()
+    return counts
+
+
+def _merge(shards, out: LineAppender, skip: set[str]) -> None:
+    """Append the shards' records to ``out`` (ids already there skipped, so a merge cut
+    short and resumed writes no id twice), then make them durable."""
+    import json
+
+    for line in shards.merged_lines():
+        if json.loads(line)["id"] not in skip:
+            out.write(line)
+    out.sync()
+
+
+def _brief(
+    job: BatchJob,
+    items: list[Item],
+    done_ids: set[str],
+    factory: PipelineFactory | None,
+    stream: TextIO | None,
+    *,
+    out: LineAppender | None,
+    shards=None,
+) -> Counts:
+    """Brief what is not done: records to ``out`` (or to ``shards``, by the workers),
+    failures to the errors file, progress as it comes."""
     bad = [item for item in items if item.error]
     todo = [item for item in items if not item.error and item.id not in done_ids]
     counts = Counts(total=len(bad) + len(todo), skipped=len(items) - len(bad) - len(todo))
@@ -165,19 +283,22 @@ def _run_locked(
 
     with (
         _engine_session(job, todo),
-        LineAppender(job.out, truncate=not job.resume) as out,
         LineAppender(job.errors_path, truncate=True) as errors,
         progress_for(counts, stream) as progress,
     ):
 
         def on_results(results: list[Result]) -> None:
             for result in results:
-                (out if result.ok else errors).write(result.line)
+                if not result.ok:
+                    errors.write(result.line)
+                elif out is not None and result.line:
+                    out.write(result.line)
                 if result.ok:
                     counts.done += 1
                 else:
                     counts.failed += 1
-            out.sync()
+            if out is not None:
+                out.sync()
             errors.sync()
             progress.update()
 
@@ -185,7 +306,7 @@ def _run_locked(
             on_results([error_result(item, item.error or "bad input") for item in bad])
         if todo:
             try:
-                _run_engine(job, todo, on_results, factory)
+                _run_engine(job, todo, on_results, factory, shards)
             except WorkerSetupError as exc:
                 raise BadArguments(str(exc)) from None
     return counts
@@ -226,7 +347,7 @@ def _engine_session(job: BatchJob, todo: list[Item]):
     return nullcontext()
 
 
-def _run_engine(job: BatchJob, todo: list[Item], on_results, factory) -> None:
+def _run_engine(job: BatchJob, todo: list[Item], on_results, factory, shards=None) -> None:
     workers = _workers(job, len(todo))
     chunk = _chunk_size(job, len(todo))
     if job.engine == "ray":
@@ -241,6 +362,7 @@ def _run_engine(job: BatchJob, todo: list[Item], on_results, factory) -> None:
             factory=factory,
             backend=job.backend,
             model=job.model,
+            shards=shards,
         )
         return
     from summarizer.batch.local import run_local

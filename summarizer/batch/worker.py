@@ -21,6 +21,7 @@ class Result:
     id: str
     ok: bool
     line: str  # a record of the output file if ok, else of the errors file
+    digest: str | None = None  # the input's sha256 (ok results; shard manifests list it)
 
 
 def error_result(item: Item, reason: str) -> Result:
@@ -30,7 +31,7 @@ def error_result(item: Item, reason: str) -> Result:
 def _ok_result(item: Item, brief: Any, digest: str | None = None) -> Result:
     record = {"id": item.id, "path": item.path, "input_sha256": digest}
     head = json.dumps(record, ensure_ascii=False)[:-1]
-    return Result(item.id, True, f'{head}, "brief": {brief.model_dump_json()}}}')
+    return Result(item.id, True, f'{head}, "brief": {brief.model_dump_json()}}}', digest)
 
 
 def _reason(exc: BaseException) -> str:

@@ -10,17 +10,25 @@ config attributes, which the CTranslate2 4.8 BART loader reads
 (OpenNMT/CTranslate2#888 describes the same error for configs that lack them). BART is
 post-norm with a layer norm on the embeddings, so the converter fills in exactly those
 values when they are missing; see docs/generators.md.
+
+Speed on CPU comes from two settings (docs/generators.md, "CTranslate2 on CPU"):
+threads split between ``inter_threads`` (sub-batches decoded at once) and
+``intra_threads`` (threads per sub-batch) from the core count, and batches formed by
+token count (``batch_type="tokens"``), so that a batch of long windows and a batch of
+short ones cost about the same and padding stays small (CTranslate2 sorts by length).
 """
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from summarizer.errors import ModelUnavailable, NewsumError
 from summarizer.generate import loading
+from summarizer.generate.prompts import fill
 from summarizer.generate.seq2seq import Seq2SeqGenerator, _take_max_length, _tidy
 
 QUANTIZATIONS = ("int8", "int8_float32", "int8_float16", "int16", "float16", "bfloat16", "float32")
@@ -39,6 +47,36 @@ _COPY = (
 )
 # Architectures whose converted (post-norm BART-style) config needs the attributes filled.
 _BART_LIKE = {"bart", "mbart", "pegasus", "marian"}
+ENV_INTER = "NEWSUM_CT2_INTER_THREADS"
+ENV_BATCH_TOKENS = "NEWSUM_CT2_BATCH_TOKENS"
+# Source tokens per sub-batch: eight full 1,024-token windows. Large enough that a decoder
+# step's matrix products are wide (int8 GEMMs pay off from a few rows up), small enough
+# that the activations of one sub-batch stay in the tens of MB.
+DEFAULT_BATCH_TOKENS = 8192
+# Cores per parallel sub-batch: below this, splitting cores between batches loses more
+# to thinner GEMMs than it gains in parallel decoding.
+_CORES_PER_REPLICA = 4
+
+
+def _env_int(name: str) -> int | None:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value.isdigit() and int(value) > 0 else None
+
+
+def thread_plan(threads: int | None = None, inter: int | None = None) -> tuple[int, int]:
+    """``(inter_threads, intra_threads)`` for CPU decoding, their product the thread count.
+
+    The thread count is ``threads``, else NEWSUM_THREADS, else every core this process may
+    use. One replica gets all of them until there are ``2 * _CORES_PER_REPLICA`` cores;
+    beyond that, one replica per four cores decodes sub-batches in parallel (weights are
+    shared between replicas on CPU). NEWSUM_CT2_INTER_THREADS sets the replicas directly.
+    """
+    total = loading.cpu_threads(threads)
+    chosen = inter or _env_int(ENV_INTER)
+    if not chosen:
+        chosen = total // _CORES_PER_REPLICA if total >= 2 * _CORES_PER_REPLICA else 1
+    chosen = max(1, min(chosen, total))
+    return chosen, max(1, total // chosen)
 
 
 def _converter_class():
@@ -96,9 +134,22 @@ class CT2Generator(Seq2SeqGenerator):
 
     backend = "ct2"
 
-    def __init__(self, model: str | None = None, *, compute_type: str = "default", **options):
+    def __init__(
+        self,
+        model: str | None = None,
+        *,
+        compute_type: str = "default",
+        batch_tokens: int | None = None,
+        inter_threads: int | None = None,
+        **options,
+    ):
         super().__init__(model, **options)
         self.compute_type = compute_type
+        # Tokens per sub-batch; 0 falls back to ``batch_size`` examples per sub-batch.
+        if batch_tokens is None:
+            batch_tokens = _env_int(ENV_BATCH_TOKENS) or DEFAULT_BATCH_TOKENS
+        self.batch_tokens = max(0, batch_tokens)
+        self.inter_threads = inter_threads
 
     def _build(self, path: str, local_only: bool, device: str) -> dict[str, Any]:
         if not loading.is_ct2_dir(path):
@@ -112,12 +163,14 @@ class CT2Generator(Seq2SeqGenerator):
 
             tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
             kind, _, index = device.partition(":")  # "cuda:1" -> device "cuda", index 1
+            inter, intra = thread_plan(self.threads, self.inter_threads)
             translator = ctranslate2.Translator(
                 path,
                 device=kind,
                 device_index=int(index or 0),
                 compute_type=self.compute_type,
-                intra_threads=loading.cpu_threads(self.threads) if device == "cpu" else 0,
+                inter_threads=inter if device == "cpu" else 1,
+                intra_threads=intra if device == "cpu" else 0,
             )
             generation = (
                 GenerationConfig.from_pretrained(path, local_files_only=True)
@@ -136,7 +189,24 @@ class CT2Generator(Seq2SeqGenerator):
             "device": device,
             "family": meta.get("model_type") or "bart",
             "model_max_input": self._max_input(tokenizer, meta),
+            "threads": (inter, intra),
         }
+
+    def _batched(self, texts: list[str], kind: str = "summary", **kwargs) -> list[str]:
+        """All texts in one ``translate_batch``: CTranslate2 sorts them by length and cuts
+        sub-batches by token count (``_batch_options``), decoding ``inter_threads`` of them
+        at once; results come back in input order."""
+        if not texts:
+            return []
+        template = self._prefix(kind)
+        with self._run_lock:
+            return self._run([fill(template, text=t) for t in texts], **kwargs)
+
+    def _batch_options(self) -> dict[str, Any]:
+        if not self.batch_tokens:
+            return {"max_batch_size": self.batch_size, "batch_type": "examples"}
+        # never below one full window, or a long window would be a batch of its own anyway
+        return {"max_batch_size": max(self.batch_tokens, self.max_input), "batch_type": "tokens"}
 
     def _run(self, texts: Sequence[str], *, max_new_tokens: int | None = None) -> list[str]:
         loaded = self._loaded
@@ -146,7 +216,7 @@ class CT2Generator(Seq2SeqGenerator):
         options: dict[str, Any] = {
             "beam_size": self.num_beams or generation.num_beams or 1,
             "max_decoding_length": self._max_new(max_new_tokens),
-            "max_batch_size": self.batch_size,
+            **self._batch_options(),
             "length_penalty": generation.length_penalty or 1.0,
             "no_repeat_ngram_size": generation.no_repeat_ngram_size or 0,
             "repetition_penalty": generation.repetition_penalty or 1.0,

@@ -30,15 +30,32 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+CLI_SERVE = [sys.executable, "-m", "app.cli", "serve"]
+
+
 @contextmanager
 def newsum_serve(log: Path, *args: str, **env: str):
-    """A real `newsum serve` subprocess (no NEWSUM_* from outside); yields its base URL."""
+    """A real `newsum serve` subprocess (no NEWSUM_* from outside); yields its base URL.
+
+    One worker: the page tests lean on one cache and one queue (a brief copied twice, a
+    queue of one that fills); `serve --workers` is tested in test_server_workers.py.
+    """
     port = free_port()
     environ = {k: v for k, v in os.environ.items() if not k.startswith("NEWSUM_")}
     environ.update({"NEWSUM_BATCH_MAX_WAIT_MS": "2", **env})
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "app.cli", "serve", "--port", str(port), *args],
+            [
+                sys.executable,
+                "-m",
+                "app.cli",
+                "serve",
+                "--port",
+                str(port),
+                "--workers",
+                "1",
+                *args,
+            ],
             cwd=ROOT,
             env=environ,
             stdout=out,

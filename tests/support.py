@@ -55,3 +55,50 @@ def local_site(routes: dict[str, tuple[int, str, bytes]], redirects: dict[str, s
     finally:
         server.shutdown()
         server.server_close()
+
+
+def wait_ready(base: str, proc, log: Path, seconds: float = 120) -> None:
+    """Poll /readyz until 200; fail with the server's log if it dies or takes too long."""
+    import time
+
+    import httpx
+
+    deadline = time.monotonic() + seconds
+    while True:
+        assert proc.poll() is None, log.read_text()
+        try:
+            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        assert time.monotonic() < deadline, "not ready in time:\n" + log.read_text()[-3000:]
+        time.sleep(0.2)
+
+
+@contextmanager
+def serve_process(log: Path, *args: str, env: dict[str, str], ready_s: float = 120):
+    """A real `newsum serve` on a free 127.0.0.1 port; yields (base URL, process).
+
+    ``env`` is the whole environment of the server; its output goes to ``log``.
+    """
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cmd = [sys.executable, "-m", "app.cli", "serve", "--port", str(port), *args]
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_ready(base, proc, log, ready_s)
+        yield base, proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

@@ -6,26 +6,17 @@ from __future__ import annotations
 import os
 import re
 import signal
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
 import httpx
 import pytest
+from support import serve_process
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLE = (ROOT / "samples" / "diplomatic-dispute.txt").read_text(encoding="utf-8")
 pytestmark = pytest.mark.slow
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def worker_pids(parent: int) -> set[int]:
@@ -42,40 +33,14 @@ def worker_pids(parent: int) -> set[int]:
     return found
 
 
-def wait_ready(base: str, proc: subprocess.Popen, log: Path, seconds: float = 180) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
-        assert proc.poll() is None, log.read_text()
-        try:
-            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        assert time.monotonic() < deadline, "not ready in time:\n" + log.read_text()[-3000:]
-        time.sleep(0.3)
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    port = free_port()
     log = tmp_path_factory.mktemp("serve-workers") / "out.log"
     env = {**os.environ, "NEWSUM_BATCH_MAX_WAIT_MS": "2"}
     env.pop("NEWSUM_API_KEYS", None)
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
-    cmd = [sys.executable, "-m", "app.cli", "serve", "--port", str(port), "--workers", "2"]
-    with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_ready(base, proc, log)
+    with serve_process(log, "--workers", "2", env=env, ready_s=180) as (base, proc):
         yield base, proc, log
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def _summarized(metrics: str) -> float:

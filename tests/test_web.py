@@ -7,30 +7,16 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
 from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from support import serve_process
 
 from app.api import Settings, create_app
 from app.web import ASSETS, page_bytes
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-CLI_SERVE = [sys.executable, "-m", "app.cli", "serve"]
 
 
 @contextmanager
@@ -40,47 +26,10 @@ def newsum_serve(log: Path, *args: str, **env: str):
     One worker: the page tests lean on one cache and one queue (a brief copied twice, a
     queue of one that fills); `serve --workers` is tested in test_server_workers.py.
     """
-    port = free_port()
     environ = {k: v for k, v in os.environ.items() if not k.startswith("NEWSUM_")}
     environ.update({"NEWSUM_BATCH_MAX_WAIT_MS": "2", **env})
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "app.cli",
-                "serve",
-                "--port",
-                str(port),
-                "--workers",
-                "1",
-                *args,
-            ],
-            cwd=ROOT,
-            env=environ,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            assert proc.poll() is None, log.read_text()
-            try:
-                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "server not ready in 90 s:\n" + log.read_text()
-            time.sleep(0.2)
+    with serve_process(log, "--workers", "1", *args, env=environ, ready_s=90) as (base, _):
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ from spacy.tokens import Doc
 from summarizer.postprocess import decide
 from summarizer.postprocess.actors import build_actor_index, rank_actors, to_actor
 from summarizer.postprocess.attribution import (
+    SpeakerResolver,
     find_attributions,
     rank_claims,
     to_claims,
@@ -22,7 +23,6 @@ from summarizer.postprocess.decide import Model, shipped_model
 from summarizer.postprocess.evidence import QuoteMap, span_evidence
 from summarizer.postprocess.features import (
     Candidates,
-    SpeakerResolver,
     build_candidates,
     link_features,
 )
@@ -45,21 +45,18 @@ def extract(
     *,
     max_claims: int = 8,
     max_actors: int = 8,
-    min_confidence: float = 0.0,
     model: Model | None = None,
     rules_only: bool = False,
 ) -> Extraction:
     """Actors, claims, denials and next steps of one cleaned, parsed article.
 
     The trained decisions decide (``decide.py``) when the model file is there; every
-    item then carries a calibrated ``confidence`` and ``min_confidence`` drops those
-    below it. ``rules_only`` (or a missing model) gives the rules' own output.
+    item then carries a calibrated ``confidence`` (``summarizer.confidence`` filters on it,
+    once, after the brief is made). ``rules_only`` (or a missing model) gives the rules' own output.
     """
     model = model if model is not None else (None if rules_only else shipped_model())
     if model is not None:
-        return extract_learned(
-            doc, model, max_claims=max_claims, max_actors=max_actors, min_confidence=min_confidence
-        )
+        return extract_learned(doc, model, max_claims=max_claims, max_actors=max_actors)
     return extract_rules(doc, max_claims=max_claims, max_actors=max_actors)
 
 
@@ -95,13 +92,10 @@ def extract_learned(
     *,
     max_claims: int = 8,
     max_actors: int = 8,
-    min_confidence: float = 0.0,
 ) -> Extraction:
     """Rules propose (``features.py``), the trained model decides (``decide.py``)."""
     cands = build_candidates(doc, max_actors=max_actors)
-    return decide_items(
-        cands, model, max_claims=max_claims, max_actors=max_actors, min_confidence=min_confidence
-    )
+    return decide_items(cands, model, max_claims=max_claims, max_actors=max_actors)
 
 
 def decide_items(
@@ -110,7 +104,6 @@ def decide_items(
     *,
     max_claims: int = 8,
     max_actors: int = 8,
-    min_confidence: float = 0.0,
 ) -> Extraction:
     """The items the model accepts among already-built candidates (training reuses them)."""
     scored = decide.score(cands, model)
@@ -133,7 +126,7 @@ def decide_items(
         if d not in targets:
             continue
         c, p = targets[d]
-        if c in kept or p < model["link"].threshold or scored.claim[c] < min_confidence:
+        if c in kept or p < model["link"].threshold:
             continue
         if len(kept) < max_claims:
             kept.append(c)
@@ -142,7 +135,7 @@ def decide_items(
             if scored.claim[weakest] < scored.claim[c] + 0.5:
                 kept.remove(weakest)
                 kept.append(c)
-    claim_nos = sorted(i for i in kept if scored.claim[i] >= min_confidence)
+    claim_nos = sorted(kept)
 
     claims: list[Claim] = []
     claim_id: dict[int, str] = {}
@@ -162,8 +155,6 @@ def decide_items(
         )
     denials: list[Denial] = []
     for i in denial_nos:
-        if scored.denial[i] < min_confidence:
-            continue
         cand = sents[i]
         a = cand.attribution
         rebuts = None
@@ -186,8 +177,6 @@ def decide_items(
         )
     next_steps: list[NextStep] = []
     for i in decide.choose_next_steps(cands, scored, model):
-        if scored.next_step[i] < min_confidence:
-            continue
         cand = sents[i]
         step = cand.rule_next or cand.next_guess
         if step is None:
@@ -196,9 +185,7 @@ def decide_items(
     actor_nos = decide.choose_actors(cands, scored, model, max_actors)
     top = max((scored.actor[i] for i in actor_nos), default=1.0) or 1.0
     actors = [
-        to_actor(cands.actors[i].info, scored.actor[i] / top, scored.actor[i])
-        for i in actor_nos
-        if scored.actor[i] >= min_confidence
+        to_actor(cands.actors[i].info, scored.actor[i] / top, scored.actor[i]) for i in actor_nos
     ]
     return Extraction(key_actors=actors, claims=claims, denials=denials, next_steps=next_steps)
 

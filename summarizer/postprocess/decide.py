@@ -15,10 +15,10 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from summarizer.postprocess.attribution import SpeakerResolver
 from summarizer.postprocess.features import (
     Candidates,
     SentenceCandidate,
-    SpeakerResolver,
     link_features,
 )
 from summarizer.postprocess.limits import MAX_DENIALS, MAX_LINK_POOL, MAX_NEXT_STEPS

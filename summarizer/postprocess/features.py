@@ -22,18 +22,18 @@ from summarizer.postprocess.actors import (
     ActorInfo,
     actor_scores,
     build_actor_index,
+    normalise,
     rule_key_actors,
 )
 from summarizer.postprocess.attribution import (
     CLAIM_WEIGHTS,
     Attribution,
-    SpeakerResolver,
     claim_readings,
     find_attributions,
 )
 from summarizer.postprocess.evidence import QuoteMap
 from summarizer.postprocess.limits import MAX_RULE_LINK_ASKS, MAX_RULE_LINK_CLAIMS
-from summarizer.postprocess.linking import claim_candidates, rebuttal_targets
+from summarizer.postprocess.linking import claim_candidates, rebuttal_targets, sentence_terms
 from summarizer.postprocess.next_steps import find_next_steps, next_step_candidates
 from summarizer.schema import NextStep
 
@@ -48,7 +48,6 @@ def _word_list(name: str) -> frozenset[str]:
 
 
 OPPOSITION = _word_list("opposition.txt")
-_CONTENT_POS = frozenset(["NOUN", "PROPN", "VERB", "ADJ"])
 _PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i", "you"])
 
 
@@ -373,8 +372,8 @@ def link_features(
             rank = len(before) - 1 - before.index(claim.no)
             f[f"before_rank:{min(rank, 3)}"] = 1.0
         _flag(f, "pool_first", claim.no == pool[0])
-    dt = _terms(denial.sent)
-    ct = _terms(claim.sent)
+    dt = sentence_terms(denial.sent)
+    ct = sentence_terms(claim.sent)
     union = dt | ct
     f["jaccard"] = len(dt & ct) / max(len(union), 1)
     f["shared"] = min(len(dt & ct), 6) / 6
@@ -388,35 +387,18 @@ def link_features(
     da, ca = denial.attribution, claim.attribution
     if da is not None and ca is not None and da.actor is not None and ca.actor is not None:
         _flag(f, "same_speaker", da.actor.key == ca.actor.key)
-        names = {normalise_key(t) for t in denial.sent if t.ent_type_}
-        _flag(f, "names_claimant", normalise_key(ca.actor.name.split()[-1]) in names)
+        names = {normalise(t.text) for t in denial.sent if t.ent_type_}
+        _flag(f, "names_claimant", normalise(ca.actor.name.split()[-1]) in names)
     _flag(f, "claim_attr", ca is not None)
     _flag(f, "claim_ranked", "r:ranked" in claim.features)
     _flag(f, "contrast", "lex:contrast_open" in denial.features)
     return f
 
 
-def normalise_key(token_or_text) -> str:
-    text = token_or_text if isinstance(token_or_text, str) else token_or_text.text
-    return text.lower().strip(".,'’\"")
-
-
-def _terms(sent: Span) -> set[str]:
-    return {
-        t.lemma_.lower()
-        for t in sent
-        if t.is_alpha
-        and not t.is_stop
-        and len(t) > 2
-        and t.pos_ in ("NOUN", "PROPN", "VERB", "ADJ")
-    }
-
-
 __all__ = [
     "ActorCandidate",
     "Candidates",
     "SentenceCandidate",
-    "SpeakerResolver",
     "build_candidates",
     "link_features",
 ]

@@ -127,8 +127,14 @@ def _undecided(row: list[float | None]) -> bool:
 
 
 def _terms(a: Attribution) -> set[str]:
+    return sentence_terms(a.sent)
+
+
+def sentence_terms(sent) -> set[str]:
+    """The content terms two statements can share: stems of content words, and the kind
+    of a cue ("deny", "claim") rather than its wording."""
     out = set()
-    for t in a.sent:
+    for t in sent:
         lemma = t.lemma_.lower()
         if lemma in _KINDS:
             out.add(_KINDS[lemma])

@@ -133,3 +133,39 @@ def test_cross_validation_reports_every_system_on_held_out_articles(few_articles
     assert report["systems"]["keywords"]["fields"]["key_actors"]["tp"] == 0
     assert 0 <= report["calibration"]["claims"]["ece"] <= 1
     assert format_cv(report).splitlines()[-1].startswith("cv_min_f1=")
+
+
+def test_unnamed_groups_that_act_become_actor_candidates():
+    cands = build_candidates(parse(STORY))
+    groups = {a.info.name: a for a in cands.actors if "group_noun" in a.features}
+    assert "Engineers" in groups  # the subject of "said", in no entity
+    engineers = groups["Engineers"].info
+    assert engineers.type == "group" and engineers.speaker_count == 1
+    # an entity's own tokens never make a group ("Halvard Rail" is an actor already)
+    assert not any("Halvard" in name for name in groups)
+
+
+def test_a_sentence_both_decisions_want_goes_where_the_ratio_says():
+    obj = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    doc = parse(STORY)
+    obj["decisions"]["denial"]["threshold"] = 0.01  # every sentence a denial candidate
+    obj["decisions"]["denial"]["claim_ratio"] = 0.0
+    greedy = extract(doc, model=Model.from_json(obj))
+    obj["decisions"]["denial"]["claim_ratio"] = 1e6  # the claim decision always wins
+    modest = extract(doc, model=Model.from_json(obj))
+    assert len(modest.denials) < len(greedy.denials)
+    moved = {d.evidence.start for d in greedy.denials} - {d.evidence.start for d in modest.denials}
+    assert moved & {c.evidence.start for c in modest.claims}
+
+
+def test_the_claim_ratio_is_chosen_on_out_of_fold_probabilities():
+    import numpy as np
+
+    from summarizer.learn.train import choose_claim_ratio
+
+    # sentence 0: a claim the denial decision also wants (less); 1: a real denial
+    claim = {"_oof": np.array([0.9, 0.3, 0.1]), "threshold": 0.5}
+    denial = {"_oof": np.array([0.6, 0.8, 0.1]), "threshold": 0.5}
+    assert choose_claim_ratio(claim, denial, [1, 0, 0], [0, 1, 0]) > 0.6 / 0.9
+    # labels the other way round: the denial should win, the smallest ratio does it
+    assert choose_claim_ratio(claim, denial, [0, 0, 0], [1, 1, 0]) == 0.0

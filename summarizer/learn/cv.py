@@ -11,7 +11,6 @@ from collections.abc import Callable
 from summarizer.evaluation import (
     FIELDS,
     _gold_section,
-    name_match,
     score_article,
 )
 from summarizer.learn.data import Article
@@ -78,13 +77,11 @@ def as_brief(extraction: Extraction, source: str) -> StructuredSummary:
     )
 
 
-def _item_correct(art: Article, field: str, item) -> bool:
+def _item_correct(art: Article, field: str, item, detail: dict) -> bool:
+    """Whether the scorer counted the item right: an actor only if it took part in the
+    scorer's one-to-one matching ("Blair" beside "Tony Blair" is a false key actor)."""
     if field == "key_actors":
-        forms = [item.name, *item.aliases]
-        return any(
-            name_match(forms, [g.get("name") or "", *(g.get("aliases") or [])])
-            for g in art.gold.get("key_actors") or []
-        )
+        return item.name in {ours for ours, _ in detail["key_actors"]["matched"]}
     ev = item.evidence
     return any(s is not None and ev.start < s[1] and s[0] < ev.end for s in art.spans[field])
 
@@ -119,6 +116,7 @@ def cross_validate(
     folds = fold_of_groups([a.group for a in articles], k, seed=seed)
     per_system: dict[str, list[dict]] = {s: [] for s in SYSTEMS}
     topics: dict[str, dict[str, list[dict]]] = {}
+    origins: dict[str, dict[str, list[dict]]] = {}
     conf_pairs: dict[str, list[tuple[float, bool]]] = {f: [] for f in FIELDS}
     thresholds = []
     for fold in range(k):
@@ -128,6 +126,7 @@ def cross_validate(
             progress(f"fold {fold + 1}/{k}: training on {len(train)}, testing on {len(test)}")
         model_json = train_model(train)
         thresholds.append({n: d["threshold"] for n, d in model_json["decisions"].items()})
+        thresholds[-1]["denial_claim_ratio"] = model_json["decisions"]["denial"].get("claim_ratio")
         model = Model.from_json(model_json)
         for art in test:
             outputs = {
@@ -135,15 +134,19 @@ def cross_validate(
                 "rules": extract_rules(art.cands.index.doc, max_claims=max_claims),
                 "keywords": keyword_baseline(art, max_claims=max_claims),
             }
+            details = {}
             for system, extraction in outputs.items():
                 detail = score_article(as_brief(extraction, art.text), art.gold, art.text)
+                details[system] = detail
                 per_system[system].append(detail)
                 topics.setdefault(art.topic, {s: [] for s in SYSTEMS})[system].append(detail)
+                origins.setdefault(art.origin, {s: [] for s in SYSTEMS})[system].append(detail)
             learned = outputs["learned"]
             for field in FIELDS:
                 for item in getattr(learned, field):
                     if item.confidence is not None:
-                        conf_pairs[field].append((item.confidence, _item_correct(art, field, item)))
+                        ok = _item_correct(art, field, item, details["learned"])
+                        conf_pairs[field].append((item.confidence, ok))
     report = {
         "articles": len(articles),
         "folds": k,
@@ -152,6 +155,10 @@ def cross_validate(
         "topics": {
             t: {s: _summary(_gold_section(rows)) for s, rows in by.items()}
             for t, by in sorted(topics.items())
+        },
+        "origins": {
+            o: {s: _summary(_gold_section(rows)) for s, rows in by.items()}
+            for o, by in sorted(origins.items())
         },
         "calibration": {f: calibration(p) for f, p in conf_pairs.items()},
         "thresholds": thresholds,
@@ -196,9 +203,12 @@ def format_cv(report: dict) -> str:
             r = report["systems"][s][key]
             cells.append(f" {_f(r['accuracy'])} ({r['correct']}/{r['total']})".rjust(23))
         lines.append(f"  {label:<12}" + "".join(cells))
-    lines += ["", "per topic, F1 learned / rules / keywords:"]
+    lines += ["", "per topic and per annotation source, F1 learned / rules / keywords:"]
     lines.append(f"  {'topic':<18} {'n':>3} " + " ".join(f"{f:<20}" for f in FIELDS))
-    for topic, by in report["topics"].items():
+    groups = dict(report["topics"])
+    if len(report.get("origins", {})) > 1:  # shared gold files vs the project's own spans
+        groups.update({f"({o} gold)": by for o, by in report["origins"].items()})
+    for topic, by in groups.items():
         n = by["learned"]["articles"]
         cells = []
         for field in FIELDS:

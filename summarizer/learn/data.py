@@ -14,6 +14,7 @@ from pathlib import Path
 from summarizer import analyse
 from summarizer.evaluation import load_gold, load_jsonl, locate, name_match
 from summarizer.ingest import ingest
+from summarizer.learn.spans import decode, load_records
 from summarizer.postprocess.features import Candidates, build_candidates
 
 GOLD_FILES = ("dev-gold.jsonl", "train-gold.jsonl")
@@ -39,6 +40,7 @@ class Article:
     text: str  # cleaned
     gold: dict
     cands: Candidates | None = None
+    origin: str = "shared"  # "shared": ../shared/eval's gold files; "newsum": our span files
     spans: dict[str, list[tuple[int, int] | None]] = field(default_factory=dict)
 
 
@@ -50,8 +52,23 @@ def topic_of(article_id: str, source: str | None) -> str:
     return article_id.rsplit("-", 1)[0]
 
 
-def load_articles(eval_dir: Path | None = None, parse: bool = True) -> list[Article]:
-    """Every annotated article (dev-gold + train-gold), cleaned and, by default, parsed."""
+def _gold_sources(eval_dir: Path, rows: dict[str, dict], ours: bool):
+    """(origin, id, gold record) of the shared gold files, then of our span files."""
+    for name in GOLD_FILES:
+        for gid, gold in load_gold(eval_dir / name).items():
+            yield "shared", gid, gold
+    if ours:
+        for record in load_records():
+            gid = str(record["id"])
+            if gid in rows:
+                yield "newsum", gid, decode(record, rows[gid].get("text") or "")
+
+
+def load_articles(
+    eval_dir: Path | None = None, parse: bool = True, ours: bool = True
+) -> list[Article]:
+    """Every annotated article (dev-gold + train-gold, then, with ``ours``, the span
+    annotations of ``summarizer/learn/annotations``), cleaned and, by default, parsed."""
     eval_dir = Path(eval_dir or default_eval_dir())
     rows = {}
     for name in TEXT_FILES:
@@ -59,29 +76,29 @@ def load_articles(eval_dir: Path | None = None, parse: bool = True) -> list[Arti
             rows[str(row["id"])] = row
     articles: list[Article] = []
     seen: set[str] = set()
-    for name in GOLD_FILES:
-        for gid, gold in load_gold(eval_dir / name).items():
-            if gid in seen:
-                continue
-            seen.add(gid)
-            row = rows.get(gid)
-            if row is not None:
-                raw, source = row.get("text") or "", row.get("source")
-            elif (eval_dir / f"{gid}.txt").is_file():
-                raw, source = (eval_dir / f"{gid}.txt").read_text(encoding="utf-8"), None
-            else:
-                continue
-            clean = ingest(raw)
-            group = re.sub(r"\s+", " ", raw).strip()
-            articles.append(
-                Article(
-                    id=gid,
-                    topic=topic_of(gid, source),
-                    group=group,
-                    text=clean.text,
-                    gold={**gold, "id": gid},
-                )
+    for origin, gid, gold in _gold_sources(eval_dir, rows, ours):
+        if gid in seen:
+            continue
+        seen.add(gid)
+        row = rows.get(gid)
+        if row is not None:
+            raw, source = row.get("text") or "", row.get("source")
+        elif (eval_dir / f"{gid}.txt").is_file():
+            raw, source = (eval_dir / f"{gid}.txt").read_text(encoding="utf-8"), None
+        else:
+            continue
+        clean = ingest(raw)
+        group = re.sub(r"\s+", " ", raw).strip()
+        articles.append(
+            Article(
+                id=gid,
+                topic=topic_of(gid, source),
+                group=group,
+                text=clean.text,
+                gold={**gold, "id": gid},
+                origin=origin,
             )
+        )
     for art in articles:
         art.spans = {
             f: [locate(art.text, item.get("evidence") or "") for item in art.gold.get(f) or []]

@@ -213,7 +213,32 @@ def fit_decision(X: list[dict], y: list[int], groups: list[str], name: str) -> d
         "threshold": threshold,
         "rows": len(y),
         "positives": int(sum(y)),
+        "_oof": probs,  # out-of-fold probabilities, for choices made across decisions
     }
+
+
+CLAIM_RATIOS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5)
+
+
+def _f1(pred: np.ndarray, gold: np.ndarray) -> float:
+    tp = int((pred & gold).sum())
+    return 2 * tp / (int(pred.sum()) + int(gold.sum())) if tp else 0.0
+
+
+def choose_claim_ratio(claim: dict, denial: dict, y_claim: list[int], y_denial: list[int]) -> float:
+    """A sentence both decisions accept is a denial only if p(denial) >= ratio * p(claim):
+    the ratio with the best claim F1 + denial F1 on the training articles' out-of-fold
+    probabilities (the same sentences, in the same order, for both decisions)."""
+    pc, pd = claim["_oof"], denial["_oof"]
+    yc, yd = np.asarray(y_claim) == 1, np.asarray(y_denial) == 1
+    best, best_score = 0.0, -1.0
+    for ratio in CLAIM_RATIOS:
+        is_denial = (pd >= denial["threshold"]) & (pd >= ratio * pc)
+        is_claim = (pc >= claim["threshold"]) & ~is_denial
+        score = _f1(is_claim, yc) + _f1(is_denial, yd)
+        if score > best_score + 1e-9:
+            best, best_score = ratio, score
+    return best
 
 
 def train_model(articles: list[Article]) -> dict:
@@ -221,9 +246,16 @@ def train_model(articles: list[Article]) -> dict:
     from summarizer.postprocess.decide import DECISIONS
 
     decisions = {}
+    labels = {}
     for name in DECISIONS:
         X, y, g = decision_rows(articles, name)
         decisions[name] = fit_decision(X, y, g, name)
+        labels[name] = y
+    decisions["denial"]["claim_ratio"] = choose_claim_ratio(
+        decisions["claim"], decisions["denial"], labels["claim"], labels["denial"]
+    )
+    for d in decisions.values():
+        d.pop("_oof")
     return {
         "format": "newsum-postprocess-logistic/1",
         "seed": SEED,

@@ -36,6 +36,9 @@ class Decision:
     intercept: float
     threshold: float
     calibration: tuple[float, float] = (1.0, 0.0)  # Platt: sigmoid(a * margin + b)
+    # denial only: a sentence both decisions accept is a denial when p(denial) is at
+    # least this times p(claim) (chosen on training folds; 0: a denial always wins)
+    claim_ratio: float = 0.0
 
     def margin(self, features: dict[str, float]) -> float:
         w = self.weights
@@ -53,6 +56,7 @@ class Decision:
             intercept=float(obj["intercept"]),
             threshold=float(obj["threshold"]),
             calibration=tuple(obj.get("calibration", (1.0, 0.0))),
+            claim_ratio=float(obj.get("claim_ratio", 0.0)),
         )
 
 
@@ -110,9 +114,11 @@ def score(cands: Candidates, model: Model) -> Scored:
 
 
 def choose_denials(cands: Candidates, scored: Scored, model: Model) -> list[int]:
-    """Sentence numbers read as denials, most confident first, capped."""
+    """Sentence numbers read as denials, most confident first, capped; a sentence the
+    claim decision wants more keeps to the claims."""
     t = model["denial"].threshold
-    picked = [i for i, p in enumerate(scored.denial) if p >= t]
+    ratio = model["denial"].claim_ratio
+    picked = [i for i, p in enumerate(scored.denial) if p >= t and p >= ratio * scored.claim[i]]
     picked.sort(key=lambda i: -scored.denial[i])
     return sorted(picked[:MAX_DENIALS])
 

@@ -48,6 +48,27 @@ def _word_list(name: str) -> frozenset[str]:
 
 
 OPPOSITION = _word_list("opposition.txt")
+
+
+def _valences() -> dict[str, float]:
+    """Word valences (-4 .. 4) of VADER's lexicon (Hutto & Gilbert 2014, MIT licence), read
+    from the pinned ``vaderSentiment`` package: how a dismissal sounds ("absurd",
+    "unrealistic", "irresponsible") without listing it here."""
+    from importlib import resources
+
+    try:
+        text = (resources.files("vaderSentiment") / "vader_lexicon.txt").read_text("utf-8")
+    except (ModuleNotFoundError, FileNotFoundError):  # the features then say nothing
+        return {}
+    out = {}
+    for line in text.splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 2 and parts[0].isalpha():
+            out[parts[0].lower()] = float(parts[1])
+    return out
+
+
+VALENCE = _valences()
 _PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i", "you"])
 
 
@@ -219,6 +240,7 @@ def _sentence_features(
         _flag(f, "all_quoted", share > 0.8)
         _lexical(sent, f)
         _morphology(sent, f)
+        _valence_features(sent, f, "val_")
         a = cand.attribution
         if a is not None:
             f["r:attr"] = 1.0
@@ -275,6 +297,22 @@ def _sentence_features(
             last_voice = voice
 
 
+def _valence_features(tokens, f: dict[str, float], prefix: str) -> None:
+    """How negative or positive the words are: the tone of a dismissal or criticism."""
+    neg = pos = 0.0
+    strong = False
+    for t in tokens:
+        v = VALENCE.get(t.lower_, VALENCE.get(t.lemma_.lower(), 0.0))
+        if v < 0:
+            neg -= v
+            strong = strong or v <= -1.5
+        else:
+            pos += v
+    f[f"{prefix}neg"] = min(neg, 8.0) / 8
+    f[f"{prefix}pos"] = min(pos, 8.0) / 8
+    _flag(f, f"{prefix}strong_neg", strong)
+
+
 def _statement_features(a: Attribution, f: dict[str, float]) -> None:
     """What the reported statement itself says: a negation or a denial word inside it
     (not on the reporting verb: "did not say" is no denial, "said it was not true" is)."""
@@ -286,6 +324,7 @@ def _statement_features(a: Attribution, f: dict[str, float]) -> None:
     _flag(f, "stmt:denial_word", any(t.lower_ in lexicon.DENIAL_WORDS for t in region))
     _flag(f, "stmt:opposition", any(t.lemma_.lower() in OPPOSITION for t in region))
     _flag(f, "stmt:will", any(t.lower_ in ("will", "'ll", "shall") for t in region))
+    _valence_features(region, f, "stmt:val_")
 
 
 def rule_links(attributions: list[Attribution], index: ActorIndex) -> dict[int, int]:
@@ -320,7 +359,54 @@ def _actor_candidates(index: ActorIndex, max_actors: int) -> list[ActorCandidate
         # NER debris, datelines, documents: the rules drop them, the model hears why
         _flag(cand.features, "rule_dropped", not eligible)
         out.append(cand)
+    known = set().union(*(c.info.names() for c in out)) if out else set()
+    for info in group_nouns(index):
+        if info.names() & known:
+            continue
+        cand = ActorCandidate(info=info, rule_score=0.0, rule_rank=None)
+        _actor_features(cand, index, top)
+        _flag(cand.features, "group_noun")
+        cand.features[f"gn:{info.key[3:]}"] = 1.0
+        out.append(cand)
     return out
+
+
+_GROUP_TAGS = ("NNS", "NNPS")
+_GROUP_MODIFIERS = ("compound", "amod")
+
+
+def group_nouns(index: ActorIndex) -> list[ActorInfo]:
+    """Unnamed groups that act or speak ("economists said", "prosecutors allege",
+    "tube commuters face"): plural nouns outside any entity that are the subject (or the
+    passive agent) of a verb somewhere in the story. Candidates only: the actor decision
+    weighs them; the rules' index (and so attribution) never sees them."""
+    doc = index.doc
+    sent_no = {t.i: n for n, sent in enumerate(doc.sents) for t in sent}
+    found: dict[str, ActorInfo] = {}
+    for t in doc:
+        if t.tag_ not in _GROUP_TAGS or t.ent_type_ or t.i in index.token_actor:
+            continue
+        acting = t.dep_ in ("nsubj", "nsubjpass") or (t.dep_ == "pobj" and t.head.dep_ == "agent")
+        key = "GN:" + t.lemma_.lower()
+        if not acting and key not in found:
+            continue
+        mods = [c for c in t.lefts if c.dep_ in _GROUP_MODIFIERS and not c.ent_type_]
+        span = doc[min([c.i for c in mods] + [t.i]) : t.i + 1]
+        info = found.get(key)
+        if info is None:
+            info = found[key] = ActorInfo(key=key, name=span.text, type="group", description=True)
+        elif len(span.text) > len(info.name) and acting:
+            info.add_alias(info.name)
+            info.name = span.text
+        info.add_alias(span.text)
+        info.mentions.append(span)
+        info.first_sent = min(info.first_sent, sent_no.get(t.i, 10**6))
+        if acting:
+            info.subject_count += 1
+            verb = t.head if t.dep_ != "pobj" else t.head.head
+            if verb.lemma_.lower() in lexicon.REPORTING_VERBS:
+                info.speaker_count += 1
+    return list(found.values())
 
 
 def _actor_features(cand: ActorCandidate, index: ActorIndex, top: float) -> None:

@@ -127,6 +127,7 @@ def cross_validate(
         model_json = train_model(train)
         thresholds.append({n: d["threshold"] for n, d in model_json["decisions"].items()})
         thresholds[-1]["denial_claim_ratio"] = model_json["decisions"]["denial"].get("claim_ratio")
+        thresholds[-1]["C"] = {n: d.get("C") for n, d in model_json["decisions"].items()}
         model = Model.from_json(model_json)
         for art in test:
             outputs = {

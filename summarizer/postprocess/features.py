@@ -190,6 +190,16 @@ def _lexical(sent: Span, feats: dict[str, float]) -> None:
             feats[f"n:{t.lower_}"] = 1.0
 
 
+def _words(sent: Span, feats: dict[str, float]) -> None:
+    """The sentence's lemmas and lemma pairs ("w:", "b:"): how a denial or a plan is
+    worded beyond the cue lists. Training keeps those seen on at least 3 candidates."""
+    lemmas = [t.lemma_.lower() for t in sent if not t.is_punct and not t.is_space]
+    for w in lemmas:
+        feats[f"w:{w}"] = 1.0
+    for a, b in zip(lemmas, lemmas[1:]):
+        feats[f"b:{a}_{b}"] = 1.0
+
+
 def _morphology(sent: Span, feats: dict[str, float]) -> None:
     root = sent.root
     tense = root.morph.get("Tense")
@@ -209,7 +219,7 @@ def _morphology(sent: Span, feats: dict[str, float]) -> None:
                                 for t in sent))  # fmt: skip
     _flag(feats, "neg", any(t.dep_ == "neg" for t in sent))
     _flag(feats, "question", sent.text.rstrip().endswith("?"))
-    labels = {e.label_ for e in sent.ents}
+    labels = {t.ent_type_ for t in sent if t.ent_type_}  # not sent.ents: it scans the doc
     for label in _ENT_LABELS:
         _flag(feats, f"ent:{label}", label in labels)
 
@@ -239,6 +249,7 @@ def _sentence_features(
         f["quoted"] = share
         _flag(f, "all_quoted", share > 0.8)
         _lexical(sent, f)
+        _words(sent, f)
         _morphology(sent, f)
         _valence_features(sent, f, "val_")
         a = cand.attribution

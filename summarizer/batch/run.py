@@ -330,6 +330,8 @@ def _checked_factory(
             raise BadArguments(str(exc)) from None
         return lambda: pipeline
     if job.engine == "ray" and factory is None:
+        if (job.backend or "extractive").strip().lower() == "extractive":
+            return factory  # nothing to find; spares the driver spaCy's import (~1 s)
         from summarizer.generate import get_generator
 
         try:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -149,8 +152,8 @@ def test_actors_that_cannot_load_their_model_stop_the_run_with_the_reason(tmp_pa
         run_batch(job, factory=_unavailable_pipeline)
 
 
-def _newsum(*args: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONPATH=str(ROOT), RAY_USAGE_STATS_ENABLED="0")
+def _newsum(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(ROOT), RAY_USAGE_STATS_ENABLED="0", **(env or {}))
     cmd = [sys.executable, "-m", "app.cli", *args]
     return subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
 
@@ -179,19 +182,25 @@ def test_a_cluster_started_with_ray_start_is_used_and_left_running(tmp_path):
     """``ray start --head`` (as on a real head node) and ``--ray-address``: the run uses
     that cluster's actors and leaves the cluster up for the next run."""
     port = _free_port()
-    env = dict(os.environ, PYTHONPATH=str(ROOT), RAY_USAGE_STATS_ENABLED="0")
+    # Token authentication, as a real cluster has it: the head and newsum share a token.
+    auth = {"RAY_AUTH_MODE": "token", "RAY_AUTH_TOKEN": secrets.token_hex(16)}
+    env = dict(os.environ, PYTHONPATH=str(ROOT), RAY_USAGE_STATS_ENABLED="0", **auth)
     ray_cli = Path(sys.executable).with_name("ray")
+    # Its own temp dir (short: Ray's socket paths must fit 107 bytes), so that the
+    # "current cluster" file `ray start` writes is not /tmp/ray's: a plain ray.init()
+    # anywhere on this machine would otherwise try to join this cluster (gone soon).
+    temp = tempfile.mkdtemp(prefix="nsray")
     head = subprocess.Popen(
         [str(ray_cli), "start", "--head", f"--port={port}", "--num-cpus=2", "--block",
          "--include-dashboard=false", "--disable-usage-stats"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=dict(env, RAY_TMPDIR=temp), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
         write_articles(tmp_path / "feed", 4)
         address = f"127.0.0.1:{port}"
         for n, out in enumerate(("a.jsonl", "b.jsonl")):
             args = ["batch", str(tmp_path / "feed"), "--out", str(tmp_path / out)]
-            done = _newsum(*args, "--engine", "ray", "--ray-address", address)
+            done = _newsum(*args, "--engine", "ray", "--ray-address", address, env=auth)
             assert done.returncode == 0, done.stderr
             assert sorted(r["id"] for r in read_jsonl(tmp_path / out)) == [
                 f"story-{i:03d}.txt" for i in range(4)
@@ -200,3 +209,21 @@ def test_a_cluster_started_with_ray_start_is_used_and_left_running(tmp_path):
     finally:
         head.terminate()  # --block: the head stops its own processes
         head.wait(timeout=60)
+        shutil.rmtree(temp, ignore_errors=True)
+
+
+def test_a_new_local_ray_is_started_even_where_ray_start_left_its_address(tmp_path):
+    """Without --ray-address the run starts a Ray of its own, as documented, even when
+    the "current cluster" file names another one (here, one that is gone)."""
+    temp = tempfile.mkdtemp(prefix="nsray")
+    Path(temp, "ray").mkdir()
+    Path(temp, "ray", "ray_current_cluster").write_text(f"127.0.0.1:{_free_port()}")
+    write_articles(tmp_path / "feed", 2)
+    out = str(tmp_path / "out.jsonl")
+    try:
+        done = _newsum("batch", str(tmp_path / "feed"), "--out", out, "--engine", "ray",
+                       env={"RAY_TMPDIR": temp})  # fmt: skip
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
+    assert done.returncode == 0, done.stderr
+    assert len(read_jsonl(tmp_path / "out.jsonl")) == 2

@@ -98,7 +98,9 @@ def _init(ray, address: str | None, workers: int | None) -> bool:
         if address:
             ray.init(address=address, **options)
         else:
-            ray.init(num_cpus=workers, include_dashboard=False, **options)
+            # "local": a new Ray of our own, even where `ray start` left one running
+            # (plain ray.init() would join that one, and refuse num_cpus)
+            ray.init(address="local", num_cpus=workers, include_dashboard=False, **options)
     except Exception as exc:
         where = f"reach the Ray cluster at {address}" if address else "start a local Ray"
         first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]

@@ -152,6 +152,22 @@ def test_actors_that_cannot_load_their_model_stop_the_run_with_the_reason(tmp_pa
         run_batch(job, factory=_unavailable_pipeline)
 
 
+def test_actors_that_cannot_even_start_stop_the_run_with_the_reason(
+    tmp_path, local_ray, monkeypatch
+):
+    """A factory the cluster's workers cannot import (newsum or a plugin missing on the
+    nodes): every actor dies starting; the run stops with the reason, exit 2."""
+    from summarizer.batch import BadArguments
+
+    (tmp_path / "only_here.py").write_text("class Factory:\n    pass\n")
+    monkeypatch.syspath_prepend(str(tmp_path))  # this process only, not Ray's workers
+    from only_here import Factory
+
+    write_articles(tmp_path / "feed", 3)
+    job = BatchJob(inputs=[str(tmp_path / "feed")], out=tmp_path / "o.jsonl", engine="ray")
+    with pytest.raises(BadArguments, match="keep dying.*No module named 'only_here'"):
+        run_batch(job, factory=Factory)
+
 def _newsum(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=str(ROOT), RAY_USAGE_STATS_ENABLED="0", **(env or {}))
     cmd = [sys.executable, "-m", "app.cli", *args]

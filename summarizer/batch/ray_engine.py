@@ -252,8 +252,11 @@ class _Feed:
             return
         slot.dead = True
         self.deaths_in_a_row += 1
-        if self.deaths_in_a_row > len(self.slots) + 2:  # they die before doing anything
-            raise RuntimeError(f"ray actors keep dying: {_first_line(exc)}")
+        if self.deaths_in_a_row > len(self.slots) + 2:
+            reason = f"ray actors keep dying: {_gist(exc)}"
+            if not self.reported:  # not one chunk done: a setup problem (exit 2)
+                raise WorkerSetupError(reason)  # e.g. newsum missing on the cluster's nodes
+            raise RuntimeError(reason)
         self.slots[self.slots.index(slot)] = self._start()
 
     def _broken(self, chunk: list[Item], attempts: int) -> None:
@@ -284,6 +287,15 @@ class _Feed:
     def _report(self, results: list[Result]) -> None:
         self.reported.update(r.id for r in results)
         self.on_results(results)
+
+
+def _gist(exc: BaseException) -> str:
+    """First and last line of a Ray error: where it happened, and the exception itself
+    (an actor that failed to start puts the traceback in between)."""
+    lines = [x for x in _COLOUR.sub("", str(exc)).strip().splitlines() if x.strip()]
+    if len(lines) > 1:
+        return f"{lines[0][:200]} ... {lines[-1].strip()[:300]}"
+    return _first_line(exc)
 
 
 def _first_line(exc: BaseException) -> str:

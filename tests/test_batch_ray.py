@@ -165,7 +165,7 @@ def test_actors_that_cannot_even_start_stop_the_run_with_the_reason(
 
     write_articles(tmp_path / "feed", 3)
     job = BatchJob(inputs=[str(tmp_path / "feed")], out=tmp_path / "o.jsonl", engine="ray")
-    with pytest.raises(BadArguments, match="keep dying.*No module named 'only_here'"):
+    with pytest.raises(BadArguments, match="cannot start.*No module named 'only_here'"):
         run_batch(job, factory=Factory)
 
 def _newsum(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:

@@ -18,7 +18,8 @@ driver. With ``--out FILE.jsonl`` the driver merges the shards into the file at 
 An actor that dies (killed, out of memory, a crash in native code) fails the calls it
 held; the engine starts a replacement, retries those chunks alone on an idle actor, splits
 a chunk that kills its actor twice and retries it article by article, and records the
-article that kills one once more as failed, as the local engine does.
+article that kills one once more as failed, as the local engine does. An actor that
+cannot start at all, or cannot build its Pipeline, stops the run (WorkerSetupError).
 
 On a cluster the workers read the input files themselves: the inputs must be visible at
 the same path on every node (a shared filesystem), and newsum must be installed there.
@@ -232,6 +233,8 @@ class _Feed:
         try:
             results = ray.get(ref)
         except ray.exceptions.RayActorError as exc:
+            if getattr(exc, "actor_init_failed", False):  # it never started: nor will others
+                raise WorkerSetupError(f"ray actors cannot start: {_gist(exc)}") from None
             self._bury(slot, exc)
             self._broken(chunk, attempts + 1)
             return None
@@ -253,10 +256,7 @@ class _Feed:
         slot.dead = True
         self.deaths_in_a_row += 1
         if self.deaths_in_a_row > len(self.slots) + 2:
-            reason = f"ray actors keep dying: {_gist(exc)}"
-            if not self.reported:  # not one chunk done: a setup problem (exit 2)
-                raise WorkerSetupError(reason)  # e.g. newsum missing on the cluster's nodes
-            raise RuntimeError(reason)
+            raise RuntimeError(f"ray actors keep dying: {_gist(exc)}")
         self.slots[self.slots.index(slot)] = self._start()
 
     def _broken(self, chunk: list[Item], attempts: int) -> None:

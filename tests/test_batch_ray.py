@@ -168,6 +168,7 @@ def test_actors_that_cannot_even_start_stop_the_run_with_the_reason(
     with pytest.raises(BadArguments, match="cannot start.*No module named 'only_here'"):
         run_batch(job, factory=Factory)
 
+
 def _newsum(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=str(ROOT), RAY_USAGE_STATS_ENABLED="0", **(env or {}))
     cmd = [sys.executable, "-m", "app.cli", *args]

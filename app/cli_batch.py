@@ -53,7 +53,7 @@ def batch(
     overwrite: Annotated[
         bool, typer.Option("--overwrite", help="Start again even if --out holds results.")
     ] = False,
-    engine: Annotated[str, typer.Option(help="local (process pool) | ray (Ray Data).")] = "local",
+    engine: Annotated[str, typer.Option(help="local (process pool) | ray (Ray actors).")] = "local",
     ray_address: Annotated[
         str | None,
         typer.Option(help="Ray cluster: auto | ray://host:10001 (default: start a local Ray)."),

@@ -98,7 +98,7 @@ def _warm_ray(inputs: Path, folder: Path) -> tuple[int, float]:
     """The Ray engine on a Ray started beforehand (not timed), as on a cluster."""
     import ray
 
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=False)
     try:
         return _run(inputs, folder, "ray_up", workers=2, engine="ray")
     finally:

@@ -12,10 +12,19 @@ max), greedy decoding for all three:
   (b) our Seq2SeqGenerator, batched;
   (c) our CT2Generator on an int8 conversion (``newsum convert``), batched.
 
-Each variant runs in its own subprocess so that peak RSS is its own; each timed run is
-repeated (3 times by default) and the median kept, so that one slow run (a neighbour's
-burst on a shared machine) or one lucky run does not make the figure. Prints tokens/s,
-peak RSS and the ratios b/a and c/a; the last line is
+All three do the same work: the same articles (one window each: ~500 words is under the
+model's 1,024 tokens, so no map-reduce), truncated the same way, the same number of new
+tokens (min = max, so no early end), greedy, the same thread count (torch threads for (a)
+and (b); ``inter_threads`` x ``intra_threads`` for (c), planned from that count).
+
+Each variant runs in its own subprocess so that peak RSS is its own. The three processes
+load their models first, then take turns: round 1 times a, b, c, round 2 b, c, a, round 3
+c, a, b (3 rounds by default), and the median per variant is kept. Timing them in turns,
+not one variant's runs after the other's, matters on a shared machine: a neighbour's burst
+then slows every variant a little instead of one variant a lot (two torch threads on two
+cores stall badly when another process takes one of them, which once made the ratio ~46).
+Prints tokens/s, the CPU seconds per timed run (more than threads x wall: other processes
+took cores), peak RSS and the ratios b/a and c/a; the last line is
 ``ratio_ct2_int8_over_pipeline=<float>``. ``--quick`` runs a small model on 4 articles
 (under a minute). Random weights: only speed is meaningful, not the text.
 
@@ -133,7 +142,8 @@ def build_model(out: Path, shape: dict) -> Path:
 # ---- one variant, in a subprocess --------------------------------------------------------
 
 
-def run_variant(variant: str, model: str, shape: dict, threads: int, repeat: int) -> dict:
+def prepare_variant(variant: str, model: str, shape: dict, threads: int):
+    """(description, the timed call) of one variant, its model loaded and warmed up."""
     import torch
 
     torch.set_num_threads(threads)
@@ -185,26 +195,35 @@ def run_variant(variant: str, model: str, shape: dict, threads: int, repeat: int
         def timed() -> None:
             generator.generate(docs)
 
-    elapsed, spread = median_of(timed, repeat)
-    tokens = n * len(texts)
-    return {
-        "how": how,
-        "seconds": elapsed,
-        "spread": spread,
-        "tokens_per_s": tokens / elapsed,
-        "peak_rss_mb": peak_rss_mb(),
-    }
+    return how, timed
 
 
-def median_of(run, repeat: int) -> tuple[float, float]:
-    """The median of ``repeat`` timed runs, and (slowest - fastest) / median."""
-    times = []
-    for _ in range(max(1, repeat)):
-        started = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - started)
+def serve_variant(variant: str, model: str, shape: dict, threads: int) -> None:
+    """In the variant's subprocess: load, say so, then one timed run per "go" line on
+    stdin (wall and CPU seconds back as a JSON line); "done" answers with the peak RSS."""
+    how, timed = prepare_variant(variant, model, shape, threads)
+    print(json.dumps({"how": how}), flush=True)
+    for line in sys.stdin:
+        if line.strip() == "go":
+            wall, cpu = time.perf_counter(), time.process_time()
+            timed()
+            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+            print(json.dumps({"seconds": wall, "cpu_s": cpu}), flush=True)
+        else:
+            print(json.dumps({"peak_rss_mb": peak_rss_mb()}), flush=True)
+            return
+
+
+def summarise(runs: list[dict], tokens: int) -> dict:
+    """The median of the timed runs, and (slowest - fastest) / median."""
+    times = [r["seconds"] for r in runs]
     mid = statistics.median(times)
-    return mid, (max(times) - min(times)) / mid
+    return {
+        "seconds": mid,
+        "spread": (max(times) - min(times)) / mid,
+        "cpu_s": statistics.median(r["cpu_s"] for r in runs),
+        "tokens_per_s": tokens / mid,
+    }
 
 
 def peak_rss_mb() -> float:
@@ -216,16 +235,34 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def in_subprocess(variant: str, model: Path, quick: bool, threads: int, repeat: int) -> dict:
-    cmd = [sys.executable, __file__, "--variant", variant, "--model", str(model)]
-    cmd += ["--repeat", str(repeat)]
-    cmd += ["--threads", str(threads)] + (["--quick"] if quick else [])
-    env = dict(os.environ, TRANSFORMERS_VERBOSITY="error", TOKENIZERS_PARALLELISM="false")
-    done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
-    if done.returncode != 0:
-        sys.stderr.write(done.stderr)
-        raise SystemExit(f"variant {variant} failed")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+class Variant:
+    """One variant's subprocess, its model loaded, waiting for "go"."""
+
+    def __init__(self, variant: str, model: Path, quick: bool, threads: int):
+        cmd = [sys.executable, __file__, "--variant", variant, "--model", str(model)]
+        cmd += ["--threads", str(threads)] + (["--quick"] if quick else [])
+        env = dict(os.environ, TRANSFORMERS_VERBOSITY="error", TOKENIZERS_PARALLELISM="false")
+        self.name = variant
+        self.proc = subprocess.Popen(
+            cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env
+        )
+        self.how = self._answer()["how"]
+
+    def _answer(self) -> dict:
+        while line := self.proc.stdout.readline():
+            if line.startswith("{"):  # not a library's own print
+                return json.loads(line)
+        raise SystemExit(f"variant {self.name} failed (see its error above)")
+
+    def ask(self, what: str) -> dict:
+        self.proc.stdin.write(what + "\n")
+        self.proc.stdin.flush()
+        return self._answer()
+
+    def close(self) -> dict:
+        answer = self.ask("done")
+        self.proc.wait(timeout=60)
+        return answer
 
 
 def main() -> None:
@@ -240,7 +277,7 @@ def main() -> None:
     args = parser.parse_args()
     shape = QUICK if args.quick else FULL
     if args.variant:
-        print(json.dumps(run_variant(args.variant, args.model, shape, args.threads, args.repeat)))
+        serve_variant(args.variant, args.model, shape, args.threads)
         return
 
     with tempfile.TemporaryDirectory(prefix="newsum-bench-") as tmp:
@@ -258,14 +295,22 @@ def main() -> None:
             f"built + converted in {time.perf_counter() - started:.0f}s",
             flush=True,
         )
+        names = ("pipeline", "ours", "ct2_int8")
+        paths = {"pipeline": model, "ours": model, "ct2_int8": ct2}
+        variants = {n: Variant(n, paths[n], args.quick, args.threads) for n in names}
+        runs: dict[str, list[dict]] = {n: [] for n in names}
+        for round_ in range(max(1, args.repeat)):  # in turns, the order rotated
+            for name in names[round_ % 3 :] + names[: round_ % 3]:
+                runs[name].append(variants[name].ask("go"))
         results = {}
-        for variant, path in (("pipeline", model), ("ours", model), ("ct2_int8", ct2)):
-            results[variant] = r = in_subprocess(
-                variant, path, args.quick, args.threads, args.repeat
-            )
+        tokens = shape["new_tokens"] * shape["articles"]
+        for name in names:
+            r = results[name] = summarise(runs[name], tokens)
+            rss = variants[name].close()["peak_rss_mb"]
             print(
-                f"{variant:9s} {r['tokens_per_s']:8.1f} tokens/s  {r['seconds']:7.1f}s  "
-                f"spread {r['spread']:4.0%}  peak RSS {r['peak_rss_mb']:7.0f} MB  ({r['how']})",
+                f"{name:9s} {r['tokens_per_s']:8.1f} tokens/s  {r['seconds']:7.1f}s "
+                f"(cpu {r['cpu_s']:6.1f}s)  spread {r['spread']:4.0%}  peak RSS {rss:7.0f} MB"
+                f"  ({variants[name].how})",
                 flush=True,
             )
     base = results["pipeline"]["tokens_per_s"]

@@ -3,6 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
 
 import pytest
 from test_batch_support import article, read_jsonl, write_articles
@@ -10,12 +18,10 @@ from test_batch_support import article, read_jsonl, write_articles
 from summarizer.batch import BatchJob, run_batch
 from summarizer.schema import StructuredSummary
 
-pytest.importorskip("ray.data")
+pytest.importorskip("ray")
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.filterwarnings("ignore::DeprecationWarning"),  # Ray's own DataContext fields
-]
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
@@ -23,9 +29,17 @@ def local_ray():
     """One local Ray for the module: run_batch leaves a Ray it did not start running."""
     import ray
 
+    # The actors unpickle the fake pipelines of test_batch_local: they need tests/ on
+    # their path, and Ray's workers inherit this process's environment.
+    before = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "tests"), before or ""])
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
     yield
     ray.shutdown()
+    if before is None:
+        del os.environ["PYTHONPATH"]
+    else:
+        os.environ["PYTHONPATH"] = before
 
 
 def test_a_small_folder_on_local_ray_matches_the_local_engine(tmp_path, local_ray):
@@ -107,3 +121,126 @@ def test_file_output_merges_shards_left_by_a_run_stopped_before_its_merge(tmp_pa
     assert (counts.done, counts.skipped) == (3, 3)
     assert sorted(r["id"] for r in read_jsonl(out)) == [f"story-{n:03d}.txt" for n in range(6)]
     assert not (tmp_path / "out.jsonl.shards").exists()  # merged, then removed
+
+
+def test_an_actor_that_dies_loses_only_the_article_that_killed_it(tmp_path, local_ray):
+    from test_batch_local import FakePipeline
+
+    from summarizer.batch.inputs import discover
+    from summarizer.batch.ray_engine import run_ray
+
+    write_articles(tmp_path / "feed", 12)
+    (tmp_path / "feed" / "story-005.txt").write_text("This one will CRASH the worker. " * 3)
+    items = list(discover([str(tmp_path / "feed")]))
+    results = []
+    run_ray(items, results.extend, workers=2, chunk_size=2, factory=FakePipeline)
+    by_id = {r.id: r for r in results}
+    assert len(results) == len(by_id) == 12
+    # Its chunk is retried alone on a fresh actor, then article by article.
+    assert [i for i, r in sorted(by_id.items()) if not r.ok] == ["story-005.txt"]
+    assert "died" in json.loads(by_id["story-005.txt"].line)["reason"]
+
+
+def test_actors_that_cannot_load_their_model_stop_the_run_with_the_reason(tmp_path, local_ray):
+    from test_batch_local import _unavailable_pipeline
+
+    from summarizer.batch import BadArguments
+
+    write_articles(tmp_path / "feed", 4)
+    job = BatchJob(inputs=[str(tmp_path / "feed")], out=tmp_path / "o.jsonl", engine="ray")
+    with pytest.raises(BadArguments, match="nowhere not found"):
+        run_batch(job, factory=_unavailable_pipeline)
+
+
+def test_actors_that_cannot_even_start_stop_the_run_with_the_reason(
+    tmp_path, local_ray, monkeypatch
+):
+    """A factory the cluster's workers cannot import (newsum or a plugin missing on the
+    nodes): every actor dies starting; the run stops with the reason, exit 2."""
+    from summarizer.batch import BadArguments
+
+    (tmp_path / "only_here.py").write_text("class Factory:\n    pass\n")
+    monkeypatch.syspath_prepend(str(tmp_path))  # this process only, not Ray's workers
+    from only_here import Factory
+
+    write_articles(tmp_path / "feed", 3)
+    job = BatchJob(inputs=[str(tmp_path / "feed")], out=tmp_path / "o.jsonl", engine="ray")
+    with pytest.raises(BadArguments, match="cannot start.*No module named 'only_here'"):
+        run_batch(job, factory=Factory)
+
+
+def _newsum(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(ROOT), RAY_USAGE_STATS_ENABLED="0", **(env or {}))
+    cmd = [sys.executable, "-m", "app.cli", *args]
+    return subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
+
+
+def test_the_cli_starts_its_own_ray_writes_shards_and_stops_it(tmp_path):
+    write_articles(tmp_path / "feed", 5)
+    out = f"{tmp_path}/shards/"
+    args = ["batch", str(tmp_path / "feed"), "--out", out, "--engine", "ray", "--workers", "2"]
+    first = _newsum(*args)
+    assert first.returncode == 0, first.stderr
+    assert "5 done, 0 skipped, 0 failed" in first.stderr
+    from summarizer.batch.shards import ShardDir
+
+    assert len(ShardDir(out).done()) == 5
+    second = _newsum(*args, "--resume")  # nothing left: Ray is not even started
+    assert second.returncode == 0 and "0 done, 5 skipped" in second.stderr, second.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_a_cluster_started_with_ray_start_is_used_and_left_running(tmp_path):
+    """``ray start --head`` (as on a real head node) and ``--ray-address``: the run uses
+    that cluster's actors and leaves the cluster up for the next run."""
+    port = _free_port()
+    # Token authentication, as a real cluster has it: the head and newsum share a token.
+    auth = {"RAY_AUTH_MODE": "token", "RAY_AUTH_TOKEN": secrets.token_hex(16)}
+    env = dict(os.environ, PYTHONPATH=str(ROOT), RAY_USAGE_STATS_ENABLED="0", **auth)
+    ray_cli = Path(sys.executable).with_name("ray")
+    # Its own temp dir (short: Ray's socket paths must fit 107 bytes), so that the
+    # "current cluster" file `ray start` writes is not /tmp/ray's: a plain ray.init()
+    # anywhere on this machine would otherwise try to join this cluster (gone soon).
+    temp = tempfile.mkdtemp(prefix="nsray")
+    head = subprocess.Popen(
+        [str(ray_cli), "start", "--head", f"--port={port}", "--num-cpus=2", "--block",
+         "--include-dashboard=false", "--disable-usage-stats"],
+        env=dict(env, RAY_TMPDIR=temp), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        write_articles(tmp_path / "feed", 4)
+        address = f"127.0.0.1:{port}"
+        for n, out in enumerate(("a.jsonl", "b.jsonl")):
+            args = ["batch", str(tmp_path / "feed"), "--out", str(tmp_path / out)]
+            done = _newsum(*args, "--engine", "ray", "--ray-address", address, env=auth)
+            assert done.returncode == 0, done.stderr
+            assert sorted(r["id"] for r in read_jsonl(tmp_path / out)) == [
+                f"story-{i:03d}.txt" for i in range(4)
+            ]
+            assert head.poll() is None, f"the cluster stopped after run {n}"
+    finally:
+        head.terminate()  # --block: the head stops its own processes
+        head.wait(timeout=60)
+        shutil.rmtree(temp, ignore_errors=True)
+
+
+def test_a_new_local_ray_is_started_even_where_ray_start_left_its_address(tmp_path):
+    """Without --ray-address the run starts a Ray of its own, as documented, even when
+    the "current cluster" file names another one (here, one that is gone)."""
+    temp = tempfile.mkdtemp(prefix="nsray")
+    Path(temp, "ray").mkdir()
+    Path(temp, "ray", "ray_current_cluster").write_text(f"127.0.0.1:{_free_port()}")
+    write_articles(tmp_path / "feed", 2)
+    out = str(tmp_path / "out.jsonl")
+    try:
+        done = _newsum("batch", str(tmp_path / "feed"), "--out", out, "--engine", "ray",
+                       env={"RAY_TMPDIR": temp})  # fmt: skip
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
+    assert done.returncode == 0, done.stderr
+    assert len(read_jsonl(tmp_path / "out.jsonl")) == 2

@@ -5,7 +5,8 @@ output   append lines atomically; repair and scan an output to resume it
 worker   brief one chunk (what every engine runs)
 local    a process pool on this machine
 preload  what the pool's forkserver loads once for all its workers
-ray_engine  the same on Ray Data (optional extra)
+ray_engine  the same on Ray actors (optional extra)
+chunks   how a run is cut into chunks for a pool of workers
 shards   Ray workers' own output files and the manifest that resumes them
 progress    a bar on a terminal, log lines elsewhere
 run      one run from start to finish

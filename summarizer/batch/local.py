@@ -15,12 +15,13 @@ never loses the rest of the run, nor the innocent articles next to the culprit.
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from itertools import islice
 
+from summarizer.batch.chunks import guided_chunks
 from summarizer.batch.inputs import Item
 from summarizer.batch.worker import (
     PipelineFactory,
@@ -71,7 +72,7 @@ def _context():
 
 
 def run_local(
-    items: Iterable[Item],
+    items: Sequence[Item],
     on_results: OnResults,
     *,
     workers: int = 1,
@@ -82,13 +83,13 @@ def run_local(
 ) -> None:
     """Brief every Item, calling ``on_results`` (in this process) with each chunk's results."""
     factory = factory or partial(make_pipeline, backend, model)
-    chunks = chunked(items, chunk_size)
     if workers <= 1:
         pipeline = factory()
-        for chunk in chunks:
+        for chunk in chunked(items, chunk_size):
             on_results(brief_chunk(pipeline, chunk))
         return
-    _run_pool(chunks, on_results, workers, factory)
+    # smaller chunks towards the end, so that the workers finish together
+    _run_pool(guided_chunks(items, chunk_size, workers), on_results, workers, factory)
 
 
 def _run_pool(

@@ -1,11 +1,25 @@
-"""The Ray engine: the same chunks on Ray Data, on this machine or on a cluster.
+"""The Ray engine: the same chunks on Ray actors, on this machine or on a cluster.
 
-``ray.data.from_items`` (ids and paths, not texts) -> ``map_batches`` with an actor pool
-whose actors each hold one loaded Pipeline (built once per actor, in its constructor).
-Each actor writes the records of the batch it briefed to a shard of its own
+``--workers`` actors (``num_cpus=1`` each) each build one Pipeline in their constructor
+(spaCy and the model load once per actor) and brief one chunk per call. The driver feeds
+them directly: two calls in flight per actor (one running, one queued, so an actor never
+waits for a round trip), chunks cut by ``guided_chunks`` (full ones first, smaller ones
+at the end so that the actors finish together), the next chunk going to the actor that
+answered. Plain actors rather than Ray Data, which this engine used before: on a 2-core
+machine Ray Data's streaming executor (a scheduling thread in the driver, a stats actor,
+``import ray.data`` itself) cost more than the second actor brought, and a batch run
+needs none of what it offers (docs/batch.md, "Where Ray's time goes").
+
+Each actor writes the records of the chunk it briefed to a shard of its own
 (``summarizer.batch.shards``: a local directory or a ``pyarrow.fs`` URI such as s3://),
 then that shard's manifest entry; only ids, ok flags and error lines go back to the
 driver. With ``--out FILE.jsonl`` the driver merges the shards into the file at the end.
+
+An actor that dies (killed, out of memory, a crash in native code) fails the calls it
+held; the engine starts a replacement, retries those chunks alone on an idle actor, splits
+a chunk that kills its actor twice and retries it article by article, and records the
+article that kills one once more as failed, as the local engine does. An actor that
+cannot start at all, or cannot build its Pipeline, stops the run (WorkerSetupError).
 
 On a cluster the workers read the input files themselves: the inputs must be visible at
 the same path on every node (a shared filesystem), and newsum must be installed there.
@@ -14,17 +28,20 @@ Ray is imported only here, and only when this engine is chosen.
 
 from __future__ import annotations
 
-import json
 import logging
+import re
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import partial
 
+from summarizer.batch.chunks import guided_chunks
 from summarizer.batch.inputs import Item
 from summarizer.batch.shards import ShardDir
 from summarizer.batch.worker import (
     PipelineFactory,
     Result,
+    WorkerSetupError,
     brief_chunk,
     error_result,
     limit_threads,
@@ -33,6 +50,8 @@ from summarizer.batch.worker import (
 from summarizer.errors import NewsumError
 
 RAY_MISSING = "the ray engine needs Ray: pip install 'newsum[ray]'"
+IN_FLIGHT = 2  # calls per actor: one running, one queued behind it
+_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
 
 
 class RayUnavailable(NewsumError):
@@ -42,32 +61,33 @@ class RayUnavailable(NewsumError):
 def import_ray():
     try:
         import ray
-        import ray.data
     except ImportError:
         raise RayUnavailable(RAY_MISSING) from None
     return ray
 
 
-class BriefBatch:
-    """A Ray Data callable class: one Pipeline per actor, one chunk per call."""
+class BriefActor:
+    """A Ray actor: one Pipeline, built once in the constructor; one chunk per call."""
 
     def __init__(self, factory: PipelineFactory, shards: ShardDir | None = None):
         limit_threads()
-        self.pipeline = factory()
+        self.setup_error: str | None = None
+        try:
+            self.pipeline = factory()
+        except Exception as exc:  # raised at the first call, where the driver sees it
+            named = isinstance(exc, NewsumError)
+            self.setup_error = str(exc) if named else f"{type(exc).__name__}: {exc}"
         limit_threads()
         self.shards = shards
 
-    def __call__(self, batch: dict) -> dict:
-        items = [Item.from_dict(json.loads(raw)) for raw in batch["item"]]
+    def brief(self, items: list[Item]) -> list[Result]:
+        if self.setup_error is not None:
+            raise WorkerSetupError(self.setup_error)
         results = brief_chunk(self.pipeline, items)
         if self.shards is not None:  # records stay here; the driver gets ids and errors
             self.shards.write_shard((r.id, r.digest, r.line) for r in results if r.ok)
             results = [r if not r.ok else Result(r.id, True, "", r.digest) for r in results]
-        return {
-            "id": [r.id for r in results],
-            "ok": [r.ok for r in results],
-            "line": [r.line for r in results],
-        }
+        return results
 
 
 def _init(ray, address: str | None, workers: int | None) -> bool:
@@ -79,12 +99,34 @@ def _init(ray, address: str | None, workers: int | None) -> bool:
         if address:
             ray.init(address=address, **options)
         else:
-            ray.init(num_cpus=workers, include_dashboard=False, **options)
+            # "local": a new Ray of our own, even where `ray start` left one running
+            # (plain ray.init() would join that one, and refuse num_cpus)
+            ray.init(address="local", num_cpus=workers, include_dashboard=False, **options)
     except Exception as exc:
         where = f"reach the Ray cluster at {address}" if address else "start a local Ray"
         first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
         raise RayUnavailable(f"cannot {where}: {first_line}") from None
     return True
+
+
+def _shutdown(ray) -> None:
+    """``ray.shutdown()`` for a Ray we started, less its longest wait.
+
+    It stops Ray's processes one after another, each with SIGTERM and up to a second to
+    exit; the autoscaler monitor (which has nothing to scale on one machine) takes the
+    whole second, every time. It is killed first, so the shutdown takes ~0.3 s, not ~1.3 s.
+    Reaches into Ray's private node object; if that ever moves, the plain shutdown runs."""
+    try:
+        from ray._private import ray_constants
+        from ray._private import worker as ray_worker
+
+        node = ray_worker._global_node
+        for info in node.all_processes.get(ray_constants.PROCESS_TYPE_MONITOR, []):
+            info.process.kill()
+            info.process.wait(timeout=1)
+    except Exception:
+        pass
+    ray.shutdown()
 
 
 @contextmanager
@@ -99,7 +141,7 @@ def ray_session(address: str | None = None, workers: int | None = None) -> Itera
         yield
     finally:
         if started:
-            ray.shutdown()
+            _shutdown(ray)
 
 
 def run_ray(
@@ -121,38 +163,141 @@ def run_ray(
     ray = import_ray()
     factory = factory or partial(make_pipeline, backend, model)
     started = _init(ray, address, workers)
-    logging.getLogger("ray.data").setLevel(logging.ERROR)  # "progress bars disabled" etc.
-    written: set[str] = set()
     try:
-        context = ray.data.DataContext.get_current()
-        context.enable_progress_bars = False  # ours is enough
-        context.print_on_execution_start = False
-        context.enable_auto_log_stats = False
         size = workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
-        size = min(size, len(items))
-        dataset = ray.data.from_items([{"item": json.dumps(item.to_dict())} for item in items])
-        briefs = dataset.map_batches(
-            BriefBatch,
-            fn_constructor_kwargs={"factory": factory, "shards": shards},
-            batch_size=chunk_size,
-            batch_format="numpy",
-            compute=ray.data.ActorPoolStrategy(size=size),
-            num_cpus=1,
-        )
-        for batch in briefs.iter_batches(batch_size=None, batch_format="numpy"):
-            results = [
-                Result(str(i), bool(ok), str(line))
-                for i, ok, line in zip(batch["id"], batch["ok"], batch["line"])
-            ]
-            written.update(r.id for r in results)
-            on_results(results)
-    except NewsumError:
-        raise
-    except Exception as exc:  # the job died; what was written stays, the rest is failed
-        reason = f"ray job failed: {type(exc).__name__}: {str(exc).splitlines()[0][:300]}"
-        lost = [error_result(item, reason) for item in items if item.id not in written]
-        if lost:
-            on_results(lost)
+        size = max(1, min(size, len(items)))
+        _Feed(ray, items, on_results, size, chunk_size, factory, shards).run()
     finally:
         if started:
-            ray.shutdown()
+            _shutdown(ray)
+
+
+class _Slot:
+    """One actor and the number of calls it holds."""
+
+    def __init__(self, handle):
+        self.handle = handle
+        self.calls = 0
+        self.retrying = False  # holds a retried chunk, alone
+        self.dead = False
+
+
+class _Feed:
+    """The driver's loop: keep every actor fed, hand results on, replace dead actors."""
+
+    def __init__(self, ray, items, on_results, size, chunk_size, factory, shards):
+        self.ray = ray
+        self.items = items
+        self.on_results = on_results
+        self.chunks = guided_chunks(items, chunk_size, size)
+        self.actor_class = ray.remote(num_cpus=1)(BriefActor)
+        self.factory, self.shards = factory, shards
+        self.slots = [self._start() for _ in range(size)]
+        self.in_flight: dict = {}  # ObjectRef -> (slot, chunk, attempts)
+        self.retry: deque[tuple[list[Item], int]] = deque()
+        self.reported: set[str] = set()
+        self.deaths_in_a_row = 0
+
+    def _start(self) -> _Slot:
+        return _Slot(self.actor_class.remote(self.factory, self.shards))
+
+    def run(self) -> None:
+        ray = self.ray
+        try:
+            for slot in self.slots:
+                self._fill(slot)
+            while self.in_flight:
+                [ref], _ = ray.wait(list(self.in_flight), num_returns=1)
+                slot, chunk, attempts = self.in_flight.pop(ref)
+                slot.calls -= 1
+                results = self._collect(ref, slot, chunk, attempts)
+                if results is not None:
+                    self._report(results)
+                for each in self.slots:
+                    self._fill(each)
+        except NewsumError:
+            raise
+        except Exception as exc:  # the job died; what was written stays, the rest is failed
+            reason = f"ray job failed: {type(exc).__name__}: {_first_line(exc)}"
+            lost = [error_result(i, reason) for i in self.items if i.id not in self.reported]
+            if lost:
+                self._report(lost)
+        finally:
+            for slot in self.slots:  # frees a cluster's CPUs now, not when Ray collects them
+                with suppress(Exception):  # the cluster is gone already
+                    ray.kill(slot.handle)
+
+    def _collect(self, ref, slot: _Slot, chunk: list[Item], attempts: int) -> list | None:
+        """The chunk's results; None when its actor died (the chunk is queued again)."""
+        ray = self.ray
+        try:
+            results = ray.get(ref)
+        except ray.exceptions.RayActorError as exc:
+            if getattr(exc, "actor_init_failed", False):  # it never started: nor will others
+                raise WorkerSetupError(f"ray actors cannot start: {_gist(exc)}") from None
+            self._bury(slot, exc)
+            self._broken(chunk, attempts + 1)
+            return None
+        except ray.exceptions.RayTaskError as exc:
+            cause = getattr(exc, "cause", None) or exc
+            if isinstance(cause, WorkerSetupError):
+                raise WorkerSetupError(str(cause)) from None
+            reason = f"ray worker failed: {type(cause).__name__}: {_first_line(cause)}"
+            results = [error_result(item, reason) for item in chunk]
+        self.deaths_in_a_row = 0
+        if attempts:
+            slot.retrying = False
+        return results
+
+    def _bury(self, slot: _Slot, exc: Exception) -> None:
+        """Replace a dead actor (once, whichever of its calls reports it first)."""
+        if slot.dead:
+            return
+        slot.dead = True
+        self.deaths_in_a_row += 1
+        if self.deaths_in_a_row > len(self.slots) + 2:
+            raise RuntimeError(f"ray actors keep dying: {_gist(exc)}")
+        self.slots[self.slots.index(slot)] = self._start()
+
+    def _broken(self, chunk: list[Item], attempts: int) -> None:
+        if attempts < 2:
+            self.retry.append((chunk, attempts))
+        elif len(chunk) > 1:  # the chunk is guilty: find the article, one at a time
+            self.retry.extend(([item], 1) for item in chunk)
+        else:
+            reason = "the ray actor died while briefing this article (twice)"
+            self._report([error_result(chunk[0], reason)])
+
+    def _fill(self, slot: _Slot) -> None:
+        """Up to IN_FLIGHT calls on ``slot``; a retried chunk waits for an idle actor and
+        runs alone on it, so that a second death is that chunk's doing."""
+        while slot.calls < IN_FLIGHT and not slot.retrying:
+            if self.retry:
+                if slot.calls:
+                    return
+                chunk, attempts = self.retry.popleft()
+                slot.retrying = True
+            else:
+                chunk, attempts = next(self.chunks, None), 0
+                if chunk is None:
+                    return
+            self.in_flight[slot.handle.brief.remote(chunk)] = (slot, chunk, attempts)
+            slot.calls += 1
+
+    def _report(self, results: list[Result]) -> None:
+        self.reported.update(r.id for r in results)
+        self.on_results(results)
+
+
+def _gist(exc: BaseException) -> str:
+    """First and last line of a Ray error: where it happened, and the exception itself
+    (an actor that failed to start puts the traceback in between)."""
+    lines = [x for x in _COLOUR.sub("", str(exc)).strip().splitlines() if x.strip()]
+    if len(lines) > 1:
+        return f"{lines[0][:200]} ... {lines[-1].strip()[:300]}"
+    return _first_line(exc)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = _COLOUR.sub("", str(exc)).strip()  # Ray colours the names in its messages
+    return (text.splitlines() or [type(exc).__name__])[0][:300]

@@ -135,7 +135,8 @@ def _check_shards(job: BatchJob) -> None:
 
 
 def _chunk_size(job: BatchJob, n: int) -> int:
-    # Small runs get smaller chunks so that every worker has some; big runs use job.chunk_size.
+    # Small runs get smaller chunks so that every worker has some at once (the engines then
+    # cut smaller ones towards the end: summarizer.batch.chunks).
     workers = job.workers or os.cpu_count() or 1
     return max(1, min(job.chunk_size, math.ceil(n / (workers * 2))))
 
@@ -330,6 +331,8 @@ def _checked_factory(
             raise BadArguments(str(exc)) from None
         return lambda: pipeline
     if job.engine == "ray" and factory is None:
+        if (job.backend or "extractive").strip().lower() == "extractive":
+            return factory  # nothing to find; spares the driver spaCy's import (~1 s)
         from summarizer.generate import get_generator
 
         try:

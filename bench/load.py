@@ -12,7 +12,8 @@ at 8 concurrent clients, one worker each. Then ``newsum serve --workers 2`` agai
 workers; the last line is ``workers2_over_workers1_at_8=<float>`` (req/s at 8 clients).
 Ratios, not absolute times, are the point: the clients share the machine with the server.
 The CPU column is each serving process's share of a core (Linux): whether the load is
-spread over the workers.
+spread over the workers; "rest" is what every other process used meanwhile (this client,
+and whatever else runs on the machine: above ~10% the run was not a quiet one).
 """
 
 from __future__ import annotations
@@ -96,6 +97,15 @@ class Server:
             self.proc.wait()
 
 
+def machine_busy() -> float:
+    """CPU seconds all processes have used so far (Linux /proc/stat; 0 elsewhere)."""
+    fields = _read("/proc/stat").split(b"\n", 1)[0].split()[1:]
+    if len(fields) < 8:
+        return 0.0
+    ticks = [int(x) for x in fields[:8]]
+    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")  # less idle, iowait
+
+
 def _read(path: str) -> bytes:
     try:
         return Path(path).read_bytes()
@@ -149,6 +159,7 @@ def merge(runs: list[dict]) -> dict:
         "n": len(latencies),
         "statuses": statuses,
         "busy": [statistics.mean(x) for x in zip(*busy)] if busy else [],
+        "rest": statistics.mean(r.get("rest", 0.0) for r in runs),
     }
 
 
@@ -251,16 +262,17 @@ def compare(configs: dict, common: dict, levels: list[int], args) -> dict:
                 for name in order:
                     base = servers[name].base
                     articles, batches = batch_totals(base)
-                    cpu = servers[name].cpu_seconds()
+                    cpu, machine = servers[name].cpu_seconds(), machine_busy()
                     run = asyncio.run(drive(base, clients, args.duration))
-                    cpu_after = servers[name].cpu_seconds()
+                    cpu_after, machine_after = servers[name].cpu_seconds(), machine_busy()
                     articles_after, batches_after = batch_totals(base)
                     run["batches"] = (articles_after - articles, batches_after - batches)
                     busy = [cpu_after[p] - cpu[p] for p in sorted(cpu) if p in cpu_after]
                     run["busy"] = [b / run["elapsed"] for b in busy]  # cores, per process
+                    run["rest"] = (machine_after - machine - sum(busy)) / run["elapsed"]
                     runs[name][clients].append(run)
     results = {name: {c: merge(rs) for c, rs in per.items()} for name, per in runs.items()}
-    header = ("config", "clients", "req/s", "p50 ms", "p99 ms", "requests", "batch", "CPU")
+    header = ("config", "clients", "req/s", "p50 ms", "p99 ms", "requests", "batch", "CPU", "rest")
     print("".join(f"{h:<14}" if i == 0 else f"{h:>9}" for i, h in enumerate(header)))
     for name in configs:
         for clients in levels:
@@ -271,7 +283,7 @@ def compare(configs: dict, common: dict, levels: list[int], args) -> dict:
             cpu = "+".join(f"{b:.0%}" for b in r["busy"]) or "-"
             print(
                 f"{name:<14}{clients:>9}{r['rps']:>9.1f}{r['p50']:>9.0f}{r['p99']:>9.0f}"
-                f"{r['n']:>9}{r['batch']:>9.1f}   {cpu}{note}"
+                f"{r['n']:>9}{r['batch']:>9.1f}{cpu:>9}{r['rest']:>9.0%}{note}"
             )
     return results
 

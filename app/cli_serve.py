@@ -70,18 +70,28 @@ def serve(
     os.environ["NEWSUM_BIND_HOST"] = host  # app.server: this command did the warning
     proxies = settings.trusted_proxies  # X-Forwarded-For only from these (none by default)
     workers = workers or shared.default_workers()
+    options = dict(
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=log_level,
+        access_log=False,  # newsum writes its own JSON access log (newsum.access)
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=",".join(proxies) or None,
+        http=IMPORT_PATH,  # header/body read deadlines, connection cap, JSON 400s
+        limit_concurrency=settings.limit_concurrency,
+        timeout_keep_alive=settings.keep_alive_s,
+        timeout_graceful_shutdown=30,
+    )
     with shared.shared_state(workers):  # metrics + readiness across workers (N > 1)
-        uvicorn.run(
-            "app.server:app",
-            host=host,
-            port=port,
-            workers=workers,
-            log_level=log_level,
-            access_log=False,  # newsum writes its own JSON access log (newsum.access)
-            proxy_headers=bool(proxies),
-            forwarded_allow_ips=",".join(proxies) or None,
-            http=IMPORT_PATH,  # header/body read deadlines, connection cap, JSON 400s
-            limit_concurrency=settings.limit_concurrency,
-            timeout_keep_alive=settings.keep_alive_s,  # type: ignore[arg-type]
-            timeout_graceful_shutdown=30,
-        )
+        if workers == 1:
+            uvicorn.run("app.server:app", **options)  # type: ignore[arg-type]
+            return
+        from app.api import reuseport
+
+        config = uvicorn.Config("app.server:app", **options)  # type: ignore[arg-type]
+        try:  # a listening socket per worker: the kernel spreads connections (docs/api.md)
+            sock = reuseport.bind(config)
+        except OSError as exc:
+            raise fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+        reuseport.supervise(config, sock)

@@ -15,7 +15,9 @@ Used by ``newsum serve`` and the Docker image:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import socket
 from functools import lru_cache
 from typing import Any
 
@@ -41,6 +43,16 @@ def _json_response(status: int, reason: bytes, code: str, message: str) -> bytes
     return head + body
 
 
+def _no_delay(transport: asyncio.Transport) -> None:
+    """TCP_NODELAY on every connection. asyncio sets it only when the listening socket was
+    made with proto=IPPROTO_TCP; uvicorn's own (``--workers``, ``--fd``) is made with 0, and
+    there each response waited ~40 ms for the client's delayed ACK (Nagle)."""
+    sock = transport.get_extra_info("socket")
+    if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+        with contextlib.suppress(OSError):
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
 class GuardedH11Protocol(H11Protocol):
     settings: Settings | None = None  # tests set one; else NEWSUM_* from the environment
 
@@ -59,6 +71,7 @@ class GuardedH11Protocol(H11Protocol):
     # -- deadlines ------------------------------------------------------------------------
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
+        _no_delay(transport)
         self._arm("headers")  # a connection that never sends a byte is a slowloris too
 
     def connection_lost(self, exc: Exception | None) -> None:

@@ -11,6 +11,9 @@ at 8 concurrent clients, one worker each. Then ``newsum serve --workers 2`` agai
 ``--workers 1`` (both batching on), rounds interleaved, and the 64-request overload on 2
 workers; the last line is ``workers2_over_workers1_at_8=<float>`` (req/s at 8 clients).
 Ratios, not absolute times, are the point: the clients share the machine with the server.
+The CPU column is each serving process's share of a core (Linux): whether the load is
+spread over the workers; "rest" is what every other process used meanwhile (this client,
+and whatever else runs on the machine: above ~10% the run was not a quiet one).
 """
 
 from __future__ import annotations
@@ -67,6 +70,24 @@ class Server:
         self.__exit__()
         raise SystemExit("server not ready in 180 s")
 
+    def cpu_seconds(self) -> dict[int, float]:
+        """CPU time so far of each serving process (the workers; with one worker the server
+        itself), from /proc: {} where there is none."""
+        proc = Path(f"/proc/{self.proc.pid}")
+        if not proc.is_dir():
+            return {}
+        pids = set()
+        for task in (proc / "task").iterdir():
+            pids |= {int(p) for p in (task / "children").read_text().split()}
+        pids = {p for p in pids if b"spawn_main" in _read(f"/proc/{p}/cmdline")}
+        tick = os.sysconf("SC_CLK_TCK")
+        out = {}
+        for pid in pids or {self.proc.pid}:
+            fields = _read(f"/proc/{pid}/stat").rsplit(b")", 1)[-1].split()
+            if len(fields) > 12:
+                out[pid] = (int(fields[11]) + int(fields[12])) / tick
+        return out
+
     def __exit__(self, *exc: object) -> None:
         self.proc.terminate()
         try:
@@ -74,6 +95,22 @@ class Server:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+
+
+def machine_busy() -> float:
+    """CPU seconds all processes have used so far (Linux /proc/stat; 0 elsewhere)."""
+    fields = _read("/proc/stat").split(b"\n", 1)[0].split()[1:]
+    if len(fields) < 8:
+        return 0.0
+    ticks = [int(x) for x in fields[:8]]
+    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")  # less idle, iowait
+
+
+def _read(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError:
+        return b""
 
 
 def body(n: int) -> dict:
@@ -100,7 +137,8 @@ async def drive(base: str, clients: int, duration: float) -> dict:
         started = time.perf_counter()
         await asyncio.gather(*(one_client() for _ in range(clients)))
         elapsed = time.perf_counter() - started
-    return {"rps": statuses.get(200, 0) / elapsed, "latencies": latencies, "statuses": statuses}
+    rps = statuses.get(200, 0) / elapsed
+    return {"rps": rps, "latencies": latencies, "statuses": statuses, "elapsed": elapsed}
 
 
 def merge(runs: list[dict]) -> dict:
@@ -110,6 +148,7 @@ def merge(runs: list[dict]) -> dict:
     for r in runs:
         for code, n in r["statuses"].items():
             statuses[code] = statuses.get(code, 0) + n
+    busy = [r["busy"] for r in runs if r.get("busy")]
     articles = sum(r["batches"][0] for r in runs)
     batches = sum(r["batches"][1] for r in runs)
     return {
@@ -119,6 +158,8 @@ def merge(runs: list[dict]) -> dict:
         "p99": percentile(latencies, 0.99) * 1000,
         "n": len(latencies),
         "statuses": statuses,
+        "busy": [statistics.mean(x) for x in zip(*busy)] if busy else [],
+        "rest": statistics.mean(r.get("rest", 0.0) for r in runs),
     }
 
 
@@ -221,21 +262,28 @@ def compare(configs: dict, common: dict, levels: list[int], args) -> dict:
                 for name in order:
                     base = servers[name].base
                     articles, batches = batch_totals(base)
+                    cpu, machine = servers[name].cpu_seconds(), machine_busy()
                     run = asyncio.run(drive(base, clients, args.duration))
+                    cpu_after, machine_after = servers[name].cpu_seconds(), machine_busy()
                     articles_after, batches_after = batch_totals(base)
                     run["batches"] = (articles_after - articles, batches_after - batches)
+                    busy = [cpu_after[p] - cpu[p] for p in sorted(cpu) if p in cpu_after]
+                    run["busy"] = [b / run["elapsed"] for b in busy]  # cores, per process
+                    run["rest"] = (machine_after - machine - sum(busy)) / run["elapsed"]
                     runs[name][clients].append(run)
     results = {name: {c: merge(rs) for c, rs in per.items()} for name, per in runs.items()}
-    header = ("config", "clients", "req/s", "p50 ms", "p99 ms", "requests", "batch")
+    header = ("config", "clients", "req/s", "p50 ms", "p99 ms", "requests", "batch", "CPU", "rest")
     print("".join(f"{h:<14}" if i == 0 else f"{h:>9}" for i, h in enumerate(header)))
     for name in configs:
         for clients in levels:
             r = results[name][clients]
             bad = {k: v for k, v in r["statuses"].items() if k != 200}
             note = f"  non-200: {bad}" if bad else ""
+            # each serving process's share of a core: is the load spread over the workers?
+            cpu = "+".join(f"{b:.0%}" for b in r["busy"]) or "-"
             print(
                 f"{name:<14}{clients:>9}{r['rps']:>9.1f}{r['p50']:>9.0f}{r['p99']:>9.0f}"
-                f"{r['n']:>9}{r['batch']:>9.1f}{note}"
+                f"{r['n']:>9}{r['batch']:>9.1f}{cpu:>9}{r['rest']:>9.0%}{note}"
             )
     return results
 

@@ -179,19 +179,24 @@ def test_serve_warns_loudly_when_auth_is_off_on_a_public_interface(monkeypatch):
     import uvicorn
     from typer.testing import CliRunner
 
+    from app.api import reuseport
     from app.cli import build_app
 
     calls = []
     monkeypatch.setattr(uvicorn, "run", lambda *a, **k: calls.append(k))
+    # --workers N > 1: the sockets are reserved, then uvicorn's supervisor would run
+    monkeypatch.setattr(reuseport, "supervise", lambda config, sock: calls.append(config))
     monkeypatch.delenv("NEWSUM_API_KEYS", raising=False)
     monkeypatch.setenv("NEWSUM_BIND_HOST", "")  # serve sets it; restored after the test
     runner = CliRunner()
-    result = runner.invoke(build_app(), ["serve", "--host", "0.0.0.0"])
+    result = runner.invoke(build_app(), ["serve", "--host", "0.0.0.0", "--workers", "1"])
     assert result.exit_code == 0, result.output
     assert "WARNING" in result.output and "NEWSUM_API_KEYS" in result.output
     assert calls and calls[0]["proxy_headers"] is False  # no X-Forwarded-For by default
-    quiet = runner.invoke(build_app(), ["serve", "--host", "127.0.0.1"])
-    assert quiet.exit_code == 0 and "WARNING" not in quiet.output
+    args = ["serve", "--host", "127.0.0.1", "--port", "0", "--workers", "2"]
+    quiet = runner.invoke(build_app(), args)
+    assert quiet.exit_code == 0 and "WARNING" not in quiet.output, quiet.output
+    assert calls[1].workers == 2 and calls[1].proxy_headers is False
     monkeypatch.setenv("NEWSUM_API_KEYS", ",")
     refused = runner.invoke(build_app(), ["serve"])
     assert refused.exit_code == 2 and "holds no key" in refused.output

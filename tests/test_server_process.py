@@ -14,11 +14,13 @@ ROOT = Path(__file__).resolve().parents[1]
 ARTICLE = (ROOT / "samples" / "diplomatic-dispute.txt").read_text(encoding="utf-8")
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
+@pytest.fixture(scope="module", params=["1", "2"], ids=["1-worker", "2-workers"])
+def server(tmp_path_factory, request):
     log = tmp_path_factory.mktemp("serve") / "stdout.log"
     env = {**os.environ, "NEWSUM_API_KEYS": "test-key", "NEWSUM_BATCH_MAX_WAIT_MS": "2"}
-    with serve_process(log, "--host", "127.0.0.1", env=env, ready_s=60) as (base, _):
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    args = ("--host", "127.0.0.1", "--workers", request.param)
+    with serve_process(log, *args, env=env, ready_s=120) as (base, _):
         yield base, log
 
 

@@ -27,17 +27,10 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
+from support import CHROMIUM_ARGS  # noqa: E402  (one list, shared with the page tests)
 from test_web import newsum_serve  # noqa: E402  (the tests' server helper)
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def articles() -> list[tuple[str, str]]:
@@ -60,7 +53,7 @@ def main() -> None:
     with newsum_serve(log) as base, sync_playwright() as pw:
         raw = b"".join(httpx.get(base + p).content for p in ("/", "/ui/app.css", "/ui/app.js"))
         print(f"page weight: {len(raw)} bytes raw, {len(gzip.compress(raw, 9))} gzip")
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1440, "height": 900})
         page.goto(base + "/")
         page.wait_for_selector("body[data-ready=true]")

@@ -102,3 +102,15 @@ def serve_process(log: Path, *args: str, env: dict[str, str], ready_s: float = 1
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+# Chromium switches for headless page tests and the review-page bench: no sandbox (root in
+# CI), no GPU, and nothing that reaches the network on its own.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]

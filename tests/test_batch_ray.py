@@ -124,7 +124,7 @@ def test_file_output_merges_shards_left_by_a_run_stopped_before_its_merge(tmp_pa
 
 
 def test_an_actor_that_dies_loses_only_the_article_that_killed_it(tmp_path, local_ray):
-    from test_batch_local import FakePipeline
+    from test_batch_local import FakePipeline, assert_only_the_crasher_failed
 
     from summarizer.batch.inputs import discover
     from summarizer.batch.ray_engine import run_ray
@@ -134,11 +134,7 @@ def test_an_actor_that_dies_loses_only_the_article_that_killed_it(tmp_path, loca
     items = list(discover([str(tmp_path / "feed")]))
     results = []
     run_ray(items, results.extend, workers=2, chunk_size=2, factory=FakePipeline)
-    by_id = {r.id: r for r in results}
-    assert len(results) == len(by_id) == 12
-    # Its chunk is retried alone on a fresh actor, then article by article.
-    assert [i for i, r in sorted(by_id.items()) if not r.ok] == ["story-005.txt"]
-    assert "died" in json.loads(by_id["story-005.txt"].line)["reason"]
+    assert_only_the_crasher_failed(results)  # retried alone on a fresh actor, then one by one
 
 
 def test_actors_that_cannot_load_their_model_stop_the_run_with_the_reason(tmp_path, local_ray):

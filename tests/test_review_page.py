@@ -19,7 +19,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from support import SAMPLES, local_site
+from support import CHROMIUM_ARGS, SAMPLES, local_site
 from test_web import newsum_serve
 
 CHROMIUM = Path(os.environ.get("NEWSUM_CHROMIUM", "/usr/bin/chromium"))
@@ -36,14 +36,6 @@ expect = sync_api.expect
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SUMMARIZE = "**/v1/summarize"
 XSS_ARTICLE = (
     "Harbour board approves the new quay 🙂 after a long fight\n\n"
@@ -67,7 +59,7 @@ def server(tmp_path_factory):
 def browser():
     pw = sync_api.sync_playwright().start()
     try:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
     finally:

@@ -145,6 +145,24 @@ def test_unnamed_groups_that_act_become_actor_candidates():
     assert not any("Halvard" in name for name in groups)
 
 
+def test_actor_counts_are_also_read_against_the_articles_other_candidates():
+    cands = build_candidates(parse(STORY))
+    actors = cands.actors
+    assert len(actors) >= 3
+    for key in ("mentions", "speaker", "rule_score"):
+        values = [a.features.get(key, 0.0) for a in actors]
+        best = max(range(len(actors)), key=lambda i: values[i])
+        assert actors[best].features[f"rank:{key}"] == 1.0
+        assert actors[best].features[f"rel:{key}"] == 1.0 or values[best] == 0.0
+        ranks = sorted(a.features[f"rank:{key}"] for a in actors)
+        assert ranks == sorted(1 / (1 + r) for r in range(len(actors)))  # one rank each
+        assert sum(f"top3:{key}" in a.features for a in actors) == 3
+        for a, v in zip(actors, values, strict=True):  # a share of the article's largest
+            assert 0.0 <= a.features[f"rel:{key}"] <= 1.0
+            if values[best]:
+                assert a.features[f"rel:{key}"] == pytest.approx(v / values[best])
+
+
 def test_a_sentence_both_decisions_want_goes_where_the_ratio_says():
     obj = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
     doc = parse(STORY)

@@ -145,6 +145,24 @@ def test_unnamed_groups_that_act_become_actor_candidates():
     assert not any("Halvard" in name for name in groups)
 
 
+def test_a_sentence_is_also_read_against_the_rest_of_its_article():
+    sents = build_candidates(parse(STORY)).sentences
+    scores = [c.features.get("r:claim_score", 0.0) for c in sents]
+    scored = [i for i, v in enumerate(scores) if v > 0]
+    assert len(scored) >= 2
+    best = max(scored, key=lambda i: scores[i])
+    assert sents[best].features["rank:r:claim_score"] == 1.0
+    assert sents[best].features["rel:r:claim_score"] == 1.0
+    for i in scored:
+        assert sents[i].features["rel:r:claim_score"] == pytest.approx(scores[i] / scores[best])
+    for i, c in enumerate(sents):  # a sentence the rules gave nothing gets no rank
+        if i not in scored:
+            assert "rank:r:claim_score" not in c.features
+    attributed = sum("r:attr" in c.features for c in sents)
+    assert 0 < attributed < len(sents)
+    assert {c.features["attr_share"] for c in sents} == {attributed / len(sents)}
+
+
 def test_actor_counts_are_also_read_against_the_articles_other_candidates():
     cands = build_candidates(parse(STORY))
     actors = cands.actors

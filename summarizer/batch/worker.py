@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Sequence
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -97,9 +99,41 @@ class WorkerSetupError(NewsumError):
 
 def make_pipeline(backend: str = "extractive", model: str | None = None) -> Any:
     """The real Pipeline, loaded (the default factory of every engine)."""
-    from summarizer.pipeline import Pipeline
+    with _torch_hidden(backend):
+        from summarizer.pipeline import Pipeline
 
-    return Pipeline(backend=backend, model=model).load()
+        return Pipeline(backend=backend, model=model).load()
+
+
+@contextmanager
+def _torch_hidden(backend: str | None) -> Iterator[None]:
+    """spaCy without torch, for the extractive backend (which never uses it).
+
+    ``import spacy`` imports thinc, which imports torch whenever it is installed, only to
+    offer PyTorch-backed layers that en_core_web_sm does not have: ~1 s of CPU of the
+    ~2 s a worker, an actor or a one-worker run spends loading its Pipeline. While spaCy
+    is imported and its model loaded, ``import torch`` fails (thinc then records "no
+    torch"); afterwards torch imports as usual, for anything that does want it."""
+    wanted = (backend or "extractive").strip().lower() != "extractive"
+    if wanted or "torch" in sys.modules or "spacy" in sys.modules:
+        yield
+        return
+    sys.modules["torch"] = None  # type: ignore[assignment]  # import torch -> ImportError
+    try:
+        yield
+    finally:
+        if "torch" in sys.modules and sys.modules["torch"] is None:
+            del sys.modules["torch"]
+
+
+def brief_to_shards(pipeline: Any, items: Sequence[Item], shards: Any | None) -> list[Result]:
+    """``brief_chunk``; with ``shards`` (a ShardDir), the ok records are written to a shard
+    here and come back without their lines (the caller gets ids, digests and errors)."""
+    results = brief_chunk(pipeline, items)
+    if shards is not None:
+        shards.write_shard((r.id, r.digest, r.line) for r in results if r.ok)
+        results = [r if not r.ok else Result(r.id, True, "", r.digest) for r in results]
+    return results
 
 
 def limit_threads() -> None:
@@ -108,8 +142,6 @@ def limit_threads() -> None:
     for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ[var] = "1"
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    import sys
-
     torch = sys.modules.get("torch")
     if torch is not None:
         torch.set_num_threads(1)

@@ -73,9 +73,7 @@ def test_a_helper_that_cannot_load_its_model_hands_its_chunk_back(tmp_path):
 
 
 @pytest.mark.slow
-def test_a_cold_ray_run_shares_the_work_with_the_helper_and_writes_the_same(
-    tmp_path, monkeypatch
-):
+def test_a_cold_ray_run_shares_the_work_with_the_helper_and_writes_the_same(tmp_path, monkeypatch):
     ray = pytest.importorskip("ray")
     from summarizer.batch.ray_engine import run_ray
 

@@ -31,6 +31,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -66,6 +67,15 @@ def import_ray():
     except ImportError:
         raise RayUnavailable(RAY_MISSING) from None
     return ray
+
+
+def check_ray_installed() -> None:
+    """RayUnavailable now if Ray is missing, without importing it (~0.3 s saved for the
+    helper that starts before it: ``run_ray``)."""
+    import importlib.util
+
+    if importlib.util.find_spec("ray") is None:
+        raise RayUnavailable(RAY_MISSING)
 
 
 class BriefActor:
@@ -144,8 +154,12 @@ def ray_session(address: str | None = None, workers: int | None = None) -> Itera
     Entered before the output is opened, so that an unreachable cluster is a bad argument
     (exit 2) and not a run in which everything failed. A Ray of our own is started later,
     by ``run_ray``, so that the first chunks are briefed while it starts."""
+    if not address:
+        check_ray_installed()
+        yield
+        return
     ray = import_ray()
-    started = _init(ray, address, workers) if address else False
+    started = _init(ray, address, workers)
     try:
         yield
     finally:
@@ -171,16 +185,17 @@ def run_ray(
     are in the shards already. Where this starts a Ray of its own, a helper process
     briefs the first chunks while Ray and the actors start (``head_start``); returns how
     many articles it briefed (0 on a Ray already up)."""
-    ray = import_ray()
     factory = factory or partial(make_pipeline, backend, model)
     head = None
-    if not address and not ray.is_initialized():
+    # Ray not imported yet: not up in this process either (the helper starts first)
+    if not address and ("ray" not in sys.modules or not sys.modules["ray"].is_initialized()):
         from summarizer.batch.head_start import HeadStart
 
         size = max(1, min(workers or os.cpu_count() or 1, len(items)))
         chunks = GuidedChunks(items, chunk_size, size)
         head = HeadStart(chunks, factory, shards)
     try:
+        ray = import_ray()
         started = _init(ray, address, workers)
         if head is None:
             size = workers or max(1, int(ray.cluster_resources().get("CPU", 1)))

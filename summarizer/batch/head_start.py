@@ -17,43 +17,15 @@ outside it, and the cluster's CPUs are the ones asked for.
 
 from __future__ import annotations
 
-import multiprocessing
 import threading
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 from summarizer.batch.chunks import GuidedChunks
 from summarizer.batch.inputs import Item
-from summarizer.batch.worker import (
-    PipelineFactory,
-    Result,
-    WorkerSetupError,
-    brief_to_shards,
-    limit_threads,
-)
-from summarizer.errors import NewsumError
+from summarizer.batch.worker import PipelineFactory, PipelineProcess, Result
 
 # Small chunks, so that the helper is done soon after the actors are up (~0.1 s an article).
 CHUNK = 4
-
-_pipeline = None  # the helper process's Pipeline
-_setup_error: str | None = None
-
-
-def _init_helper(factory: PipelineFactory) -> None:
-    global _pipeline, _setup_error
-    limit_threads()
-    try:
-        _pipeline = factory()
-    except Exception as exc:  # raised at the first chunk, which then goes to the actors
-        _setup_error = str(exc) if isinstance(exc, NewsumError) else f"{type(exc).__name__}: {exc}"
-    limit_threads()
-
-
-def _brief(items: list[Item], shards: Any | None) -> list[Result]:
-    if _setup_error is not None:
-        raise WorkerSetupError(_setup_error)
-    return brief_to_shards(_pipeline, items, shards)
 
 
 class HeadStart:
@@ -77,12 +49,7 @@ class HeadStart:
         self._results: list[list[Result]] = []
         self._lock = threading.Lock()
         self._stop = threading.Event()
-        self._pool = ProcessPoolExecutor(
-            max_workers=1,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_init_helper,
-            initargs=(factory,),
-        )
+        self._process = PipelineProcess(factory, shards)
         self._thread = threading.Thread(target=self._run, name="newsum-head-start", daemon=True)
         self._thread.start()
 
@@ -93,7 +60,7 @@ class HeadStart:
                 if chunk is None:
                     return
                 try:
-                    results = self._pool.submit(_brief, chunk, self.shards).result()
+                    results = self._process.brief(chunk)
                 except BaseException:  # not briefed here (Ctrl-C included): the actors will
                     with self._lock:
                         self.returned.append(chunk)
@@ -102,7 +69,7 @@ class HeadStart:
                     self._results.append(results)
                     self.briefed += len(chunk)
         finally:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._process.pool.shutdown(wait=False, cancel_futures=True)
 
     @property
     def running(self) -> bool:
@@ -128,4 +95,4 @@ class HeadStart:
         """Stop and wait for the chunk in hand and the helper process."""
         self._stop.set()
         self._thread.join(timeout)
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._process.close()

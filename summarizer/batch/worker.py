@@ -7,10 +7,12 @@ Results come back as finished JSON lines, so the process that writes them only w
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -145,3 +147,73 @@ def limit_threads() -> None:
     torch = sys.modules.get("torch")
     if torch is not None:
         torch.set_num_threads(1)
+
+
+# ---- a plain process holding a Pipeline (the Ray actors' and the head start's) ----------
+
+_pipeline = None  # this process's Pipeline, built by init_process
+_setup_error: str | None = None
+
+
+def init_process(factory: PipelineFactory) -> None:
+    """Pool initializer: build the Pipeline once (a failure is raised at the first chunk,
+    where the caller sees it: an initializer that raises only breaks the pool)."""
+    global _pipeline, _setup_error
+    limit_threads()
+    try:
+        _pipeline = factory()
+    except Exception as exc:
+        _setup_error = str(exc) if isinstance(exc, NewsumError) else f"{type(exc).__name__}: {exc}"
+    limit_threads()
+
+
+def process_ready() -> None:
+    """Returns once the initializer has run (the Pipeline is loaded, or failed to)."""
+
+
+def brief_in_process(items: list[Item], shards: Any | None) -> list[Result]:
+    if _setup_error is not None:
+        raise WorkerSetupError(_setup_error)
+    return brief_to_shards(_pipeline, items, shards)
+
+
+class PipelineProcess:
+    """One spawned child process that loads the Pipeline and briefs the chunks sent to it
+    (into ``shards`` when given). ``brief`` raises BrokenProcessPool if the child dies."""
+
+    def __init__(self, factory: PipelineFactory, shards: Any | None, *, hide_main: bool = False):
+        self.shards = shards
+        self.pool = ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=init_process,
+            initargs=(factory,),
+        )
+        with _main_hidden() if hide_main else nullcontext():
+            self._ready = self.pool.submit(process_ready)  # the child starts here
+
+    def wait_ready(self) -> None:
+        self._ready.result()
+
+    def brief(self, items: list[Item]) -> list[Result]:
+        return self.pool.submit(brief_in_process, items, self.shards).result()
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextmanager
+def _main_hidden() -> Iterator[None]:
+    """Spawn without re-running this process's main script in the child.
+
+    A spawned child first runs its parent's ``__main__`` file; in a Ray actor that is Ray's
+    ``default_worker.py``, which imports Ray (~0.4 s of CPU) for nothing. Without a
+    ``__file__`` on ``__main__``, multiprocessing leaves it out."""
+    main = sys.modules.get("__main__")
+    missing = object()
+    saved = main.__dict__.pop("__file__", missing) if main is not None else missing
+    try:
+        yield
+    finally:
+        if saved is not missing:
+            main.__file__ = saved  # type: ignore[union-attr]

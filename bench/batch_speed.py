@@ -4,7 +4,8 @@ and the Ray engine (2 actors writing shards to a directory), side by side with t
     .venv/bin/python bench/batch_speed.py [--limit N] [--no-ray]
 
 Times are end to end, as a user sees them: model loading, worker or Ray start-up included
-(each engine starts cold: the Ray run starts its own local Ray and stops it). A second Ray
+(each engine starts cold: the Ray run starts its own local Ray and stops it, with the
+helper that briefs the first chunks while Ray starts, as `newsum batch` does). A second Ray
 run connects to a Ray that is already up (as on a cluster, ``--ray-address``), so its time
 is actor start-up, model load and the work. The last lines are
 ``workers2_over_workers1=<float>`` and ``ray_over_local1=<float>`` (cold Ray, 2 actors,

@@ -27,3 +27,15 @@ def test_a_small_run_gives_every_worker_something_at_once():
 def test_one_worker_or_nothing_to_do():
     assert [len(c) for c in guided_chunks(list(range(5)), 16, 1)] == [3, 1, 1]
     assert list(guided_chunks([], 16, 3)) == []
+
+
+def test_the_shared_cutter_cuts_as_guided_chunks_and_takes_smaller_when_asked():
+    from summarizer.batch.chunks import GuidedChunks
+
+    for n, workers in ((258, 2), (8, 2), (5, 1), (0, 3)):
+        expected = [len(c) for c in guided_chunks(list(range(n)), 16, workers)]
+        assert [len(c) for c in GuidedChunks(list(range(n)), 16, workers)] == expected
+    shared = GuidedChunks(list(range(100)), 16, 2)
+    assert shared.take(4) == [0, 1, 2, 3]  # a helper asking for small chunks
+    assert shared.take() == list(range(4, 20))  # the next full chunk follows on
+    assert shared.left == 80

@@ -137,6 +137,24 @@ def test_an_actor_that_dies_loses_only_the_article_that_killed_it(tmp_path, loca
     assert_only_the_crasher_failed(results)  # retried alone on a fresh actor, then one by one
 
 
+def test_actors_brief_in_a_plain_child_process_without_ray(tmp_path, local_ray):
+    """The work runs in a process the actor spawned, free of Ray's runtime (the same code
+    is slower inside a Ray worker), and that process is kept for the whole run."""
+    from test_batch_support import WhereAmI
+
+    from summarizer.batch.inputs import discover
+    from summarizer.batch.ray_engine import run_ray
+
+    write_articles(tmp_path / "feed", 12)
+    items = list(discover([str(tmp_path / "feed")]))
+    results = []
+    run_ray(items, results.extend, workers=2, chunk_size=2, factory=WhereAmI)
+    headlines = {json.loads(r.line)["brief"]["headline"] for r in results}
+    assert {h.split(" ray ")[1] for h in headlines} == {"False"}
+    assert 1 <= len(headlines) <= 2  # one process per actor, each loaded once
+    assert all(int(h.split()[1]) != os.getpid() for h in headlines)
+
+
 def test_actors_that_cannot_load_their_model_stop_the_run_with_the_reason(tmp_path, local_ray):
     from test_batch_local import _unavailable_pipeline
 

@@ -7,8 +7,12 @@ Results come back as finished JSON lines, so the process that writes them only w
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -97,9 +101,41 @@ class WorkerSetupError(NewsumError):
 
 def make_pipeline(backend: str = "extractive", model: str | None = None) -> Any:
     """The real Pipeline, loaded (the default factory of every engine)."""
-    from summarizer.pipeline import Pipeline
+    with _torch_hidden(backend):
+        from summarizer.pipeline import Pipeline
 
-    return Pipeline(backend=backend, model=model).load()
+        return Pipeline(backend=backend, model=model).load()
+
+
+@contextmanager
+def _torch_hidden(backend: str | None) -> Iterator[None]:
+    """spaCy without torch, for the extractive backend (which never uses it).
+
+    ``import spacy`` imports thinc, which imports torch whenever it is installed, only to
+    offer PyTorch-backed layers that en_core_web_sm does not have: ~1 s of CPU of the
+    ~2 s a worker, an actor or a one-worker run spends loading its Pipeline. While spaCy
+    is imported and its model loaded, ``import torch`` fails (thinc then records "no
+    torch"); afterwards torch imports as usual, for anything that does want it."""
+    wanted = (backend or "extractive").strip().lower() != "extractive"
+    if wanted or "torch" in sys.modules or "spacy" in sys.modules:
+        yield
+        return
+    sys.modules["torch"] = None  # type: ignore[assignment]  # import torch -> ImportError
+    try:
+        yield
+    finally:
+        if "torch" in sys.modules and sys.modules["torch"] is None:
+            del sys.modules["torch"]
+
+
+def brief_to_shards(pipeline: Any, items: Sequence[Item], shards: Any | None) -> list[Result]:
+    """``brief_chunk``; with ``shards`` (a ShardDir), the ok records are written to a shard
+    here and come back without their lines (the caller gets ids, digests and errors)."""
+    results = brief_chunk(pipeline, items)
+    if shards is not None:
+        shards.write_shard((r.id, r.digest, r.line) for r in results if r.ok)
+        results = [r if not r.ok else Result(r.id, True, "", r.digest) for r in results]
+    return results
 
 
 def limit_threads() -> None:
@@ -108,8 +144,76 @@ def limit_threads() -> None:
     for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ[var] = "1"
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    import sys
-
     torch = sys.modules.get("torch")
     if torch is not None:
         torch.set_num_threads(1)
+
+
+# ---- a plain process holding a Pipeline (the Ray actors' and the head start's) ----------
+
+_pipeline = None  # this process's Pipeline, built by init_process
+_setup_error: str | None = None
+
+
+def init_process(factory: PipelineFactory) -> None:
+    """Pool initializer: build the Pipeline once (a failure is raised at the first chunk,
+    where the caller sees it: an initializer that raises only breaks the pool)."""
+    global _pipeline, _setup_error
+    limit_threads()
+    try:
+        _pipeline = factory()
+    except Exception as exc:
+        _setup_error = str(exc) if isinstance(exc, NewsumError) else f"{type(exc).__name__}: {exc}"
+    limit_threads()
+
+
+def process_ready() -> None:
+    """Returns once the initializer has run (the Pipeline is loaded, or failed to)."""
+
+
+def brief_in_process(items: list[Item], shards: Any | None) -> list[Result]:
+    if _setup_error is not None:
+        raise WorkerSetupError(_setup_error)
+    return brief_to_shards(_pipeline, items, shards)
+
+
+class PipelineProcess:
+    """One spawned child process that loads the Pipeline and briefs the chunks sent to it
+    (into ``shards`` when given). ``brief`` raises BrokenProcessPool if the child dies."""
+
+    def __init__(self, factory: PipelineFactory, shards: Any | None, *, hide_main: bool = False):
+        self.shards = shards
+        self.pool = ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=init_process,
+            initargs=(factory,),
+        )
+        with _main_hidden() if hide_main else nullcontext():
+            self._ready = self.pool.submit(process_ready)  # the child starts here
+
+    def wait_ready(self) -> None:
+        self._ready.result()
+
+    def brief(self, items: list[Item]) -> list[Result]:
+        return self.pool.submit(brief_in_process, items, self.shards).result()
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextmanager
+def _main_hidden() -> Iterator[None]:
+    """Spawn without re-running this process's main script in the child.
+
+    A spawned child first runs its parent's ``__main__`` file; in a Ray actor that is Ray's
+    ``default_worker.py``, which imports Ray (~0.4 s of CPU) for nothing. Without a
+    ``__file__`` on ``__main__``, multiprocessing leaves it out."""
+    main = sys.modules.get("__main__")
+    missing = object()
+    saved = main.__dict__.pop("__file__", missing) if main is not None else missing
+    try:
+        yield
+    finally:
+        if saved is not missing:
+            main.__file__ = saved  # type: ignore[union-attr]

@@ -189,6 +189,9 @@ def prepare_variant(variant: str, model: str, shape: dict, threads: int):
             threads=threads,
         ).load()
         how = f"{backend} generator, batch of {shape['articles']}"
+        if backend == "ct2":  # the process-wide CPU settings in force (ct2_cpu)
+            cpu = generator._loaded.get("cpu") or {}
+            how += f"; kernels {cpu.get('isa') or 'default'}, heap kept {cpu.get('malloc')}"
         docs = [Article(text=t, doc=analyse.parse(t)) for t in texts]
         generator.generate(docs[:1])  # warm-up, not timed
 

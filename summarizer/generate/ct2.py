@@ -16,6 +16,8 @@ threads split between ``inter_threads`` (sub-batches decoded at once) and
 ``intra_threads`` (threads per sub-batch) from the core count, and batches formed by
 token count (``batch_type="tokens"``), so that a batch of long windows and a batch of
 short ones cost about the same and padding stays small (CTranslate2 sorts by length).
+Two process-wide settings matter as much on CPU and live in ``ct2_cpu``: large activation
+blocks kept on the heap instead of page-faulted in for every layer, and AVX512 kernels.
 """
 
 from __future__ import annotations

@@ -10,7 +10,9 @@ max), greedy decoding for all three:
       missing the baseline is what it did: tokenizer -> model.generate -> decode, one
       article per call;
   (b) our Seq2SeqGenerator, batched;
-  (c) our CT2Generator on an int8 conversion (``newsum convert``), batched.
+  (c) our CT2Generator on an int8 conversion (``newsum convert``), batched, with the
+      process-wide CPU settings it applies itself (``ct2_cpu``: heap kept, AVX512
+      kernels where the CPU has them), named in its line of the output.
 
 All three do the same work: the same articles (one window each: ~500 words is under the
 model's 1,024 tokens, so no map-reduce), truncated the same way, the same number of new
@@ -189,6 +191,9 @@ def prepare_variant(variant: str, model: str, shape: dict, threads: int):
             threads=threads,
         ).load()
         how = f"{backend} generator, batch of {shape['articles']}"
+        if backend == "ct2":  # the process-wide CPU settings in force (ct2_cpu)
+            cpu = generator._loaded.get("cpu") or {}
+            how += f"; kernels {cpu.get('isa') or 'default'}, heap kept {cpu.get('malloc')}"
         docs = [Article(text=t, doc=analyse.parse(t)) for t in texts]
         generator.generate(docs[:1])  # warm-up, not timed
 

@@ -16,6 +16,8 @@ threads split between ``inter_threads`` (sub-batches decoded at once) and
 ``intra_threads`` (threads per sub-batch) from the core count, and batches formed by
 token count (``batch_type="tokens"``), so that a batch of long windows and a batch of
 short ones cost about the same and padding stays small (CTranslate2 sorts by length).
+Two process-wide settings matter as much on CPU and live in ``ct2_cpu``: large activation
+blocks kept on the heap instead of page-faulted in for every layer, and AVX512 kernels.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from summarizer.errors import ModelUnavailable, NewsumError
-from summarizer.generate import loading
+from summarizer.generate import ct2_cpu, loading
 from summarizer.generate.prompts import fill
 from summarizer.generate.seq2seq import Seq2SeqGenerator, _take_max_length, _tidy
 
@@ -157,12 +159,15 @@ class CT2Generator(Seq2SeqGenerator):
                 f"{self.model!r} is not a CTranslate2 model directory "
                 "(make one with: newsum convert MODEL_DIR OUT_DIR --quantization int8)"
             )
+        kind, _, index = device.partition(":")  # "cuda:1" -> device "cuda", index 1
+        # before the import: CTranslate2 reads its ISA once and picks malloc arenas when
+        # its worker threads start (ct2_cpu)
+        cpu = ct2_cpu.prepare() if kind == "cpu" else {}
         try:
             import ctranslate2
             from transformers import AutoTokenizer, GenerationConfig
 
             tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
-            kind, _, index = device.partition(":")  # "cuda:1" -> device "cuda", index 1
             inter, intra = thread_plan(self.threads, self.inter_threads)
             translator = ctranslate2.Translator(
                 path,
@@ -190,6 +195,7 @@ class CT2Generator(Seq2SeqGenerator):
             "family": meta.get("model_type") or "bart",
             "model_max_input": self._max_input(tokenizer, meta),
             "threads": (inter, intra),
+            "cpu": cpu,
         }
 
     def _batched(self, texts: list[str], kind: str = "summary", **kwargs) -> list[str]:

@@ -28,33 +28,18 @@ from summarizer.batch.worker import (
     Result,
     WorkerSetupError,
     brief_chunk,
+    brief_in_process,
     error_result,
-    limit_threads,
+    init_process,
     make_pipeline,
 )
-from summarizer.errors import NewsumError
 
 OnResults = Callable[[list[Result]], None]
 
-_pipeline = None  # the worker process's Pipeline, built once by _init_worker
-_setup_error: str | None = None
-
-
-def _init_worker(factory: PipelineFactory) -> None:
-    # An initializer that raises only breaks the pool, with no message; keep it for later.
-    global _pipeline, _setup_error
-    limit_threads()
-    try:
-        _pipeline = factory()
-    except Exception as exc:
-        _setup_error = str(exc) if isinstance(exc, NewsumError) else f"{type(exc).__name__}: {exc}"
-    limit_threads()
-
 
 def _run_chunk(items: list[Item]) -> list[Result]:
-    if _setup_error is not None:
-        raise WorkerSetupError(_setup_error)
-    return brief_chunk(_pipeline, items)
+    # the pool's initializer (worker.init_process) built this process's Pipeline once
+    return brief_in_process(items, None)
 
 
 def chunked(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
@@ -102,7 +87,7 @@ def _run_pool(
         pool = ProcessPoolExecutor(
             max_workers=workers,
             mp_context=_context(),
-            initializer=_init_worker,
+            initializer=init_process,
             initargs=(factory,),
         )
         in_flight: dict[Future, tuple[list[Item], int]] = {}

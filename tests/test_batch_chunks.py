@@ -29,12 +29,29 @@ def test_one_worker_or_nothing_to_do():
     assert list(guided_chunks([], 16, 3)) == []
 
 
-def test_the_shared_cutter_cuts_as_guided_chunks_and_takes_smaller_when_asked():
+def test_the_shared_cutter_gives_takers_in_threads_every_item_once_and_smaller_when_asked():
+    import threading
+
     from summarizer.batch.chunks import GuidedChunks
 
-    for n, workers in ((258, 2), (8, 2), (5, 1), (0, 3)):
-        expected = [len(c) for c in guided_chunks(list(range(n)), 16, workers)]
-        assert [len(c) for c in GuidedChunks(list(range(n)), 16, workers)] == expected
+    cutter = GuidedChunks(list(range(5000)), 16, 2)
+    taken: list[list[list[int]]] = [[], [], [], []]
+
+    def taker(mine: list[list[int]], limit: int | None) -> None:
+        while (chunk := cutter.take(limit)) is not None:
+            mine.append(chunk)
+
+    threads = [
+        threading.Thread(target=taker, args=(t, 4 if i == 0 else None)) for i, t in enumerate(taken)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    chunks = sorted((c for t in taken for c in t), key=lambda c: c[0])
+    assert [x for c in chunks for x in c] == list(range(5000))  # all, once, no overlap
+    assert all(len(c) <= 4 for c in taken[0])  # the small taker never got more
+    assert cutter.take() is None and cutter.left == 0
     shared = GuidedChunks(list(range(100)), 16, 2)
     assert shared.take(4) == [0, 1, 2, 3]  # a helper asking for small chunks
     assert shared.take() == list(range(4, 20))  # the next full chunk follows on

@@ -21,13 +21,7 @@ T = TypeVar("T")
 
 def guided_chunks(items: Sequence[T], size: int, workers: int) -> Iterator[list[T]]:
     """Consecutive chunks of ``items``, each cut when it is asked for (lazily)."""
-    size, workers = max(1, size), max(1, workers)
-    start = 0
-    while start < len(items):
-        left = len(items) - start
-        step = max(1, min(size, math.ceil(left / (2 * workers))))
-        yield list(items[start : start + step])
-        start += step
+    return iter(GuidedChunks(items, size, workers))
 
 
 class GuidedChunks(Generic[T]):

@@ -309,6 +309,24 @@ def _sentence_features(
     _relative_sentence_features(sentences)
 
 
+def _rank_among(
+    feats: list[dict[str, float]], key: str, *, only_positive: bool = False, top3: bool = False
+) -> None:
+    """``rank:KEY`` (1 for the largest, 1/2 the next; ties keep text order) and ``rel:KEY``
+    (the share of the largest) of one feature across an article's candidates; with
+    ``only_positive``, a candidate without the feature gets neither."""
+    values = [f.get(key, 0.0) for f in feats]
+    top = max(values) or 1.0
+    order = sorted(range(len(feats)), key=lambda i: -values[i])
+    for rank, i in enumerate(order):
+        if only_positive and values[i] <= 0:
+            continue
+        feats[i][f"rank:{key}"] = 1 / (1 + rank)
+        feats[i][f"rel:{key}"] = values[i] / top
+        if top3:
+            _flag(feats[i], f"top3:{key}", rank < 3)
+
+
 _RELATIVE_SENTENCE_KEYS = ("r:claim_score", "quoted", "val_neg")
 
 
@@ -319,13 +337,7 @@ def _relative_sentence_features(sentences: list[SentenceCandidate]) -> None:
     if not sentences:
         return
     for key in _RELATIVE_SENTENCE_KEYS:
-        values = [c.features.get(key, 0.0) for c in sentences]
-        top = max(values)
-        order = sorted(range(len(sentences)), key=lambda i: -values[i])
-        for rank, i in enumerate(order):
-            if values[i] > 0:
-                sentences[i].features[f"rank:{key}"] = 1 / (1 + rank)
-                sentences[i].features[f"rel:{key}"] = values[i] / top
+        _rank_among([c.features for c in sentences], key, only_positive=True)
     share = sum(1 for c in sentences if "r:attr" in c.features) / len(sentences)
     length = math.log1p(len(sentences)) / 4
     for c in sentences:
@@ -417,14 +429,7 @@ def _relative_actor_features(cands: list[ActorCandidate]) -> None:
     if not cands:
         return
     for key in _RELATIVE_KEYS:
-        values = [c.features.get(key, 0.0) for c in cands]
-        top = max(values) or 1.0
-        order = sorted(range(len(cands)), key=lambda i: -values[i])  # stable: ties keep order
-        for rank, i in enumerate(order):
-            f = cands[i].features
-            f[f"rel:{key}"] = values[i] / top
-            f[f"rank:{key}"] = 1 / (1 + rank)
-            _flag(f, f"top3:{key}", rank < 3)
+        _rank_among([c.features for c in cands], key, top3=True)
     n = math.log1p(len(cands)) / 3
     for c in cands:
         c.features["candidates"] = n
